@@ -1,0 +1,213 @@
+// Command parley-embedded-db runs FerretDB (SQLite backend) embedded in a single
+// process, giving Parley a zero-setup MongoDB-wire-compatible database.
+//
+// Once the listener is up it prints exactly one line to stdout:
+//
+//	ready mongodb://127.0.0.1:<port>/
+//
+// Everything else (logs, errors) goes to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/build/version"
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+const (
+	exitOK     = 0
+	exitError  = 1
+	exitUsage  = 2
+	exitLocked = 3
+)
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	fs := flag.NewFlagSet("parley-embedded-db", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	dataDir := fs.String("data-dir", envOr("PARLEY_DATA_DIR", "./data"), "data directory (env PARLEY_DATA_DIR); SQLite files go into <data-dir>/db")
+	listen := fs.String("listen", envOr("PARLEY_DB_LISTEN", "127.0.0.1:27017"), "TCP listen address (env PARLEY_DB_LISTEN); port 0 picks a free port")
+	logLevel := fs.String("log-level", envOr("PARLEY_DB_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env PARLEY_DB_LOG_LEVEL)")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: invalid --log-level %q\n", *logLevel)
+		return exitUsage
+	}
+	logger := slog.New(&quietHandler{Handler: slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})})
+	slog.SetDefault(logger)
+
+	if _, _, err := net.SplitHostPort(*listen); err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: invalid --listen %q: %v\n", *listen, err)
+		return exitUsage
+	}
+
+	absData, err := filepath.Abs(*dataDir)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: bad data dir %q: %v\n", *dataDir, err)
+		return exitError
+	}
+	dbDir := filepath.Join(absData, "db")
+	if err := os.MkdirAll(dbDir, 0o755); err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: cannot create %s: %v\n", dbDir, err)
+		return exitError
+	}
+
+	// Exclusive lock on the data directory; held until the process exits.
+	lockPath := filepath.Join(absData, "db.lock")
+	lockFile, err := os.OpenFile(lockPath, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: cannot open lock file %s: %v\n", lockPath, err)
+		return exitError
+	}
+	defer lockFile.Close()
+	if err := syscall.Flock(int(lockFile.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			holder, _ := os.ReadFile(lockPath)
+			msg := "another parley-embedded-db instance"
+			if pid := strings.TrimSpace(string(holder)); pid != "" {
+				msg += " (pid " + pid + ")"
+			}
+			fmt.Fprintf(os.Stderr, "parley-embedded-db: data directory %s is already in use by %s; refusing to start\n", absData, msg)
+			return exitLocked
+		}
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: cannot lock %s: %v\n", lockPath, err)
+		return exitError
+	}
+	if err := lockFile.Truncate(0); err == nil {
+		_, _ = lockFile.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+
+	setFerretDBVersion()
+
+	fdb, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dbDir + "/",
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: failed to start: %v\n", err)
+		return exitError
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- fdb.Run(ctx) }()
+
+	// The listener is already bound by ferretdb.New; MongoDBURI reports the
+	// actual address (resolving port 0).
+	fmt.Fprintf(os.Stdout, "ready %s\n", clientURI(fdb.MongoDBURI()))
+	_ = os.Stdout.Sync()
+
+	if err := <-done; err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: %v\n", err)
+		return exitError
+	}
+	logger.Info("parley-embedded-db stopped")
+	return exitOK
+}
+
+// clientURI rewrites an unspecified listen host (0.0.0.0, ::) to loopback so
+// the printed URI is always one a local client can connect to.
+func clientURI(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	host, port, err := net.SplitHostPort(u.Host)
+	if err != nil {
+		return raw
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if ip.To4() != nil {
+			host = "127.0.0.1"
+		} else {
+			host = "::1"
+		}
+		u.Host = net.JoinHostPort(host, port)
+	}
+	return u.String()
+}
+
+// setFerretDBVersion fills in the FerretDB version (reported by buildInfo as
+// ferretdbVersion) from the module dependency; embedded builds lack the
+// generated version.txt and would otherwise report "unknown".
+func setFerretDBVersion() {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return
+	}
+	for _, dep := range bi.Deps {
+		if dep.Path == "github.com/FerretDB/FerretDB" {
+			v := dep.Version
+			if dep.Replace != nil && dep.Replace.Version != "" {
+				v = dep.Replace.Version
+			}
+			if v != "" && v != "(devel)" {
+				version.Get().Version = v
+			}
+			return
+		}
+	}
+}
+
+// quietHandler demotes FerretDB's per-request noise to INFO: it logs every
+// failed command (duplicate key errors, the driver's endSessions, ...) as a
+// multi-line WARN dump of the wire message, and client disconnects as WARN.
+// These are normal for an application and only useful when debugging.
+type quietHandler struct {
+	slog.Handler
+}
+
+func (h *quietHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level == slog.LevelWarn && (strings.HasPrefix(r.Message, "Response header: ") ||
+		strings.HasPrefix(r.Message, "Response message:") ||
+		r.Message == "Connection stopped") {
+		if !h.Handler.Enabled(ctx, slog.LevelInfo) {
+			return nil
+		}
+		r.Level = slog.LevelInfo
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h *quietHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &quietHandler{Handler: h.Handler.WithAttrs(attrs)}
+}
+
+func (h *quietHandler) WithGroup(name string) slog.Handler {
+	return &quietHandler{Handler: h.Handler.WithGroup(name)}
+}
