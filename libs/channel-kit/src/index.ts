@@ -4,3 +4,4 @@ export * from './adapter-registry';
 export * from './channel-runtime';
 export * from './channel-kit.module';
 export * from './url-safety';
+export * from './business-hours';

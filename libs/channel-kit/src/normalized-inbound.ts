@@ -20,6 +20,11 @@ export interface InboundMessage {
   at: Date;
   /** Does not open or reopen anything (auto-replies, bounces). */
   noise?: boolean;
+  /**
+   * SMS opt-out keyword (STOP, UNSUBSCRIBE...): true = the sender opted out, false = opted back in (START...).
+   * The core flags the contact and refuses replies to it (422 not_deliverable); the message is still stored.
+   */
+  optOut?: boolean;
   meta?: Record<string, unknown>;
 }
 
