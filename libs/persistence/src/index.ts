@@ -1,0 +1,3 @@
+export * from './database';
+export * from './schemas';
+export * from './repositories/workspace-scoped.repository';
