@@ -42,6 +42,18 @@ func envOr(key, def string) string {
 	return def
 }
 
+func envBool(key string, def bool) bool {
+	v, ok := os.LookupEnv(key)
+	if !ok || v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def
+	}
+	return b
+}
+
 func main() {
 	os.Exit(run())
 }
@@ -51,6 +63,7 @@ func run() int {
 	fs.SetOutput(os.Stderr)
 	dataDir := fs.String("data-dir", envOr("PARLEY_DATA_DIR", "./data"), "data directory (env PARLEY_DATA_DIR); SQLite files go into <data-dir>/db")
 	listen := fs.String("listen", envOr("PARLEY_DB_LISTEN", "127.0.0.1:27017"), "TCP listen address (env PARLEY_DB_LISTEN); port 0 picks a free port")
+	serialize := fs.Bool("serialize", envBool("PARLEY_DB_SERIALIZE", true), "run one request at a time across all connections, making each command atomic (env PARLEY_DB_SERIALIZE)")
 	logLevel := fs.String("log-level", envOr("PARLEY_DB_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env PARLEY_DB_LOG_LEVEL)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -58,6 +71,11 @@ func run() int {
 		}
 		return exitUsage
 	}
+
+	// Take over SIGTERM/SIGINT before anything else so an early signal still
+	// leads to a clean exit 0 (checked once FerretDB is up).
+	sigCtx, stopSignals := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stopSignals()
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
@@ -108,31 +126,53 @@ func run() int {
 		_, _ = lockFile.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	}
 
+	// Bind the public address first so a busy port fails fast, before FerretDB starts.
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: cannot listen on %s: %v\n", *listen, err)
+		return exitError
+	}
+
 	setFerretDBVersion()
 
+	// FerretDB itself listens on an internal loopback port behind the proxy (see proxy.go).
 	fdb, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dbDir + "/",
 	})
 	if err != nil {
+		_ = ln.Close()
 		fmt.Fprintf(os.Stderr, "parley-embedded-db: failed to start: %v\n", err)
 		return exitError
 	}
+	backendURI, err := url.Parse(fdb.MongoDBURI()) // the listener is already bound by ferretdb.New
+	if err != nil {
+		_ = ln.Close()
+		fmt.Fprintf(os.Stderr, "parley-embedded-db: bad FerretDB URI %q: %v\n", fdb.MongoDBURI(), err)
+		return exitError
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
+	fdbCtx, stopFDB := context.WithCancel(context.Background())
+	defer stopFDB()
 
-	done := make(chan error, 1)
-	go func() { done <- fdb.Run(ctx) }()
+	fdbDone := make(chan error, 1)
+	go func() { fdbDone <- fdb.Run(fdbCtx) }()
 
-	// The listener is already bound by ferretdb.New; MongoDBURI reports the
-	// actual address (resolving port 0).
-	fmt.Fprintf(os.Stdout, "ready %s\n", clientURI(fdb.MongoDBURI()))
+	px := newProxy(backendURI.Host, *serialize, logger)
+	proxyDone := make(chan struct{})
+	go func() { px.serve(sigCtx, ln); close(proxyDone) }()
+
+	fmt.Fprintf(os.Stdout, "ready %s\n", clientURI(ln.Addr().String()))
 	_ = os.Stdout.Sync()
+	logger.Info("parley-embedded-db ready", "listen", ln.Addr().String(), "ferretdb", backendURI.Host, "serialize", *serialize, "dir", dbDir)
 
-	if err := <-done; err != nil {
+	// On SIGTERM/SIGINT the proxy stops accepting, lets in-flight requests
+	// finish and closes its connections; then FerretDB is stopped.
+	<-proxyDone
+	stopFDB()
+	if err := <-fdbDone; err != nil {
 		fmt.Fprintf(os.Stderr, "parley-embedded-db: %v\n", err)
 		return exitError
 	}
@@ -140,16 +180,12 @@ func run() int {
 	return exitOK
 }
 
-// clientURI rewrites an unspecified listen host (0.0.0.0, ::) to loopback so
-// the printed URI is always one a local client can connect to.
-func clientURI(raw string) string {
-	u, err := url.Parse(raw)
+// clientURI returns the connection string for a listen address, rewriting an
+// unspecified host (0.0.0.0, ::) to loopback so local clients can connect.
+func clientURI(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return raw
-	}
-	host, port, err := net.SplitHostPort(u.Host)
-	if err != nil {
-		return raw
+		return "mongodb://" + addr + "/"
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		if ip.To4() != nil {
@@ -157,9 +193,8 @@ func clientURI(raw string) string {
 		} else {
 			host = "::1"
 		}
-		u.Host = net.JoinHostPort(host, port)
 	}
-	return u.String()
+	return (&url.URL{Scheme: "mongodb", Host: net.JoinHostPort(host, port), Path: "/"}).String()
 }
 
 // setFerretDBVersion fills in the FerretDB version (reported by buildInfo as
