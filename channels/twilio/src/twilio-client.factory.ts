@@ -55,14 +55,16 @@ export class TwilioClientFactory {
 
   /** The DNS half of the SSRF guard, which validateConfig (synchronous) cannot do. */
   private async assertApiBaseUrl(url: string): Promise<void> {
-    const checkedAt = this.checkedUrls.get(url);
+    const allowPrivate = this.runtime.allowPrivateUrls();
+    const key = `${allowPrivate ? 'any' : 'public'}:${url}`;
+    const checkedAt = this.checkedUrls.get(key);
     if (checkedAt !== undefined && Date.now() - checkedAt < URL_CHECK_TTL_MS) return;
     try {
-      await assertPublicUrl(url, this.runtime.allowPrivateUrls());
+      await assertPublicUrl(url, allowPrivate);
     } catch (err) {
       throw new ChannelSendError(`apiBaseUrl ${(err as Error).message}`, false, 'bad_api_base_url');
     }
     if (this.checkedUrls.size >= CACHE_LIMIT) this.checkedUrls.clear();
-    this.checkedUrls.set(url, Date.now());
+    this.checkedUrls.set(key, Date.now());
   }
 }

@@ -1,5 +1,6 @@
-import { Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { TwilioSignatureGuard, VerifiedTwilio, type VerifiedTwilioRequest } from './twilio-signature.guard';
+import { TwilioWebhookExceptionFilter } from './twilio-webhook.filter';
 import { TwilioWebhookService } from './twilio-webhook.service';
 
 /** An empty TwiML document: "received, nothing to say". */
@@ -11,6 +12,7 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  */
 @Controller('webhooks/twilio/:inboxId')
 @UseGuards(TwilioSignatureGuard)
+@UseFilters(TwilioWebhookExceptionFilter)
 export class TwilioWebhookController {
   constructor(private readonly service: TwilioWebhookService) {}
 

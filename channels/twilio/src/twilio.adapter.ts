@@ -38,8 +38,26 @@ export class TwilioAdapter implements ChannelAdapter<PhoneInboxConfig>, CallCapa
     return validatePhoneConfig(config, ctx);
   }
 
-  webhookUrls(inboxId: string): { sms: string; voice: string; status: string } {
-    return twilioWebhookUrls(this.runtime.publicUrl(), inboxId);
+  /** What the admin pastes into the Twilio number's configuration. */
+  webhookUrls(publicUrl: string, inboxId: string): { sms: string; voice: string; status: string } {
+    return twilioWebhookUrls(publicUrl, inboxId);
+  }
+
+  /** Credentials work, the account is active and the number belongs to it. */
+  async testConnection(config: PhoneInboxConfig): Promise<{ ok: boolean; error?: string; details?: Record<string, unknown> }> {
+    try {
+      const client = await this.clients.client(config);
+      const account = await client.api.v2010.accounts(config.accountSid).fetch();
+      if (account.status !== 'active') return { ok: false, error: `the Twilio account is ${account.status}` };
+      const [number] = await client.incomingPhoneNumbers.list({ phoneNumber: config.phoneNumber, limit: 1 });
+      if (!number) return { ok: false, error: `${config.phoneNumber} is not a phone number of this Twilio account` };
+      return {
+        ok: true,
+        details: { account: account.friendlyName, capabilities: number.capabilities, smsUrl: number.smsUrl, voiceUrl: number.voiceUrl },
+      };
+    } catch (err) {
+      return { ok: false, error: toChannelSendError(err).message };
+    }
   }
 
   async send(ctx: SendContext<PhoneInboxConfig>, msg: OutboundMessage): Promise<SendResult> {

@@ -100,7 +100,7 @@ export function bridgeTwiml(ctx: { publicUrl: string; inboxId: string }, custome
   r.dial({
     callerId, timeout: ringSeconds, method: 'POST',
     action: voiceStepUrl(ctx.publicUrl, ctx.inboxId, 'bridge-result', { to: customer }),
-  }, customer);
+  }).number(customer);
   return r.toString();
 }
 
