@@ -32,7 +32,7 @@ export interface SendResult { externalId: string; status?: 'sent' | 'delivered';
 
 export interface ChannelCapabilities { attachments: boolean; typing: boolean; readReceipts: boolean; replyWindowHours?: number }
 
-export interface SendContext<Config> { inbox: InboxRef; config: Config }
+export interface SendContext<Config> { inbox: InboxRef; config: Config; allowPrivateUrls?: boolean }
 
 /**
  * The port every channel implements. `send` throws a ChannelSendError; `retryable` decides whether the
@@ -46,6 +46,10 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
   /** Which config keys are secrets: write-only, encrypted at rest, never returned or logged. */
   secretKeys: readonly string[];
   send(ctx: SendContext<Config>, msg: OutboundMessage): Promise<SendResult>;
+  /** URLs an admin pastes into the provider's console (phone: sms/voice/status; meta; telegram). */
+  webhookUrls?(publicUrl: string, inboxId: string): Record<string, string>;
+  /** Check credentials and reachability; report what failed in plain words. */
+  testConnection?(config: Config): Promise<{ ok: boolean; error?: string; details?: Record<string, unknown> }>;
 }
 
 export class ChannelSendError extends Error {

@@ -5,3 +5,4 @@ export * from './channel-runtime';
 export * from './channel-kit.module';
 export * from './url-safety';
 export * from './business-hours';
+export * from './public-route';

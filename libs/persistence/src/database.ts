@@ -1,33 +1,56 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import * as S from './schemas';
 
+/** A lean document: the schema's fields with our string _id. */
+export type Row<T> = T & { _id: string };
+
 export type ServerKind = 'mongodb' | 'ferretdb';
 
 /** The one mongoose connection and its models. */
 export class Database {
-  private constructor(readonly connection: Connection, readonly server: ServerKind, readonly serverVersion: string) {}
 
-  readonly workspaces = this.model('Workspace', S.WorkspaceSchema);
-  readonly users = this.model('User', S.UserSchema);
-  readonly tokens = this.model('Token', S.TokenSchema);
-  readonly teams = this.model('Team', S.TeamSchema);
-  readonly inboxes = this.model('Inbox', S.InboxSchema);
-  readonly contacts = this.model('Contact', S.ContactSchema);
-  readonly identities = this.model('Identity', S.IdentitySchema);
-  readonly conversations = this.model('Conversation', S.ConversationSchema);
-  readonly slots = this.model('ConversationSlot', S.ConversationSlotSchema);
-  readonly messages = this.model('Message', S.MessageSchema);
-  readonly externalRefs = this.model('ExternalRef', S.ExternalRefSchema);
-  readonly deliveries = this.model('Delivery', S.DeliverySchema);
-  readonly attachments = this.model('Attachment', S.AttachmentSchema);
-  readonly notifications = this.model('Notification', S.NotificationSchema);
-  readonly cannedResponses = this.model('CannedResponse', S.CannedResponseSchema);
-  readonly auditLogs = this.model('AuditLog', S.AuditLogSchema);
-  readonly leases = this.model('Lease', S.LeaseSchema);
-  readonly channelState = this.model('ChannelState', S.ChannelStateSchema);
+  readonly workspaces: Model<Row<S.WorkspaceDoc>>;
+  readonly users: Model<Row<S.UserDoc>>;
+  readonly tokens: Model<Row<S.TokenDoc>>;
+  readonly teams: Model<Row<S.TeamDoc>>;
+  readonly inboxes: Model<Row<S.InboxDoc>>;
+  readonly contacts: Model<Row<S.ContactDoc>>;
+  readonly identities: Model<Row<S.IdentityDoc>>;
+  readonly conversations: Model<Row<S.ConversationDoc>>;
+  readonly slots: Model<Row<S.SlotDoc>>;
+  readonly messages: Model<Row<S.MessageDoc>>;
+  readonly externalRefs: Model<Row<S.ExternalRefDoc>>;
+  readonly deliveries: Model<Row<S.DeliveryDoc>>;
+  readonly attachments: Model<Row<S.AttachmentDoc>>;
+  readonly notifications: Model<Row<S.NotificationDoc>>;
+  readonly cannedResponses: Model<Row<S.CannedResponseDoc>>;
+  readonly auditLogs: Model<Row<S.AuditLogDoc>>;
+  readonly leases: Model<Row<S.LeaseDoc>>;
+  readonly channelState: Model<Row<S.ChannelStateDoc>>;
 
-  private model<T>(name: string, schema: mongoose.Schema<T>): Model<T> {
-    return this.connection.model<T>(name, schema);
+  private constructor(readonly connection: Connection, readonly server: ServerKind, readonly serverVersion: string) {
+    this.workspaces = this.model<Row<S.WorkspaceDoc>>('Workspace', S.WorkspaceSchema);
+    this.users = this.model<Row<S.UserDoc>>('User', S.UserSchema);
+    this.tokens = this.model<Row<S.TokenDoc>>('Token', S.TokenSchema);
+    this.teams = this.model<Row<S.TeamDoc>>('Team', S.TeamSchema);
+    this.inboxes = this.model<Row<S.InboxDoc>>('Inbox', S.InboxSchema);
+    this.contacts = this.model<Row<S.ContactDoc>>('Contact', S.ContactSchema);
+    this.identities = this.model<Row<S.IdentityDoc>>('Identity', S.IdentitySchema);
+    this.conversations = this.model<Row<S.ConversationDoc>>('Conversation', S.ConversationSchema);
+    this.slots = this.model<Row<S.SlotDoc>>('ConversationSlot', S.ConversationSlotSchema);
+    this.messages = this.model<Row<S.MessageDoc>>('Message', S.MessageSchema);
+    this.externalRefs = this.model<Row<S.ExternalRefDoc>>('ExternalRef', S.ExternalRefSchema);
+    this.deliveries = this.model<Row<S.DeliveryDoc>>('Delivery', S.DeliverySchema);
+    this.attachments = this.model<Row<S.AttachmentDoc>>('Attachment', S.AttachmentSchema);
+    this.notifications = this.model<Row<S.NotificationDoc>>('Notification', S.NotificationSchema);
+    this.cannedResponses = this.model<Row<S.CannedResponseDoc>>('CannedResponse', S.CannedResponseSchema);
+    this.auditLogs = this.model<Row<S.AuditLogDoc>>('AuditLog', S.AuditLogSchema);
+    this.leases = this.model<Row<S.LeaseDoc>>('Lease', S.LeaseSchema);
+    this.channelState = this.model<Row<S.ChannelStateDoc>>('ChannelState', S.ChannelStateSchema);
+  }
+
+  private model<T>(name: string, schema: mongoose.Schema): Model<T> {
+    return this.connection.model<T>(name, schema as mongoose.Schema<T>);
   }
 
   /**

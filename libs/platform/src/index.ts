@@ -4,3 +4,4 @@ export * from './secret-box';
 export * from './blob-store';
 export * from './ids';
 export * from './clock';
+export * from './embedded-db/embedded-db.launcher';

@@ -1,0 +1,44 @@
+import { EventEmitter } from 'node:events';
+import type { ConversationSummary, MessageDto, PresenceStatus } from '@parley/contracts';
+
+/**
+ * What happened in the domain, with what realtime needs to route it: the conversation's inbox and assignee
+ * decide which rooms see it. libs/realtime subscribes; the core never knows about sockets.
+ */
+export interface DomainEventMap {
+  'conversation.created': { workspaceId: string; conversation: ConversationSummary };
+  'conversation.updated': { workspaceId: string; conversation: ConversationSummary; previousAssigneeId?: string | null; previousInboxId?: string };
+  'message.created': { workspaceId: string; conversation: ConversationSummary; message: MessageDto };
+  'message.updated': { workspaceId: string; conversation: ConversationSummary; message: MessageDto };
+  'notification.created': { workspaceId: string; userId: string; notification: { id: string; kind: string; conversationId: string; messageId?: string | null } };
+  'presence.updated': { workspaceId: string; userId: string; status: PresenceStatus };
+  'user.deactivated': { workspaceId: string; userId: string };
+  'token.revoked': { workspaceId: string; tokenId: string; userId: string };
+  'inbox.changed': { workspaceId: string; inboxId: string; channel: string };
+  'outbound.queued': { workspaceId: string; messageId: string };
+}
+
+export class DomainEvents {
+  private readonly bus = new EventEmitter({ captureRejections: false });
+  constructor() { this.bus.setMaxListeners(100); }
+
+  emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): void {
+    this.bus.emit(name, payload);
+  }
+
+  on<K extends keyof DomainEventMap>(name: K, listener: (payload: DomainEventMap[K]) => void): () => void {
+    // A listener's failure must never break the write that emitted the event.
+    const safe = (p: DomainEventMap[K]) => {
+      try {
+        const r = listener(p) as unknown;
+        if (r instanceof Promise) r.catch((e: unknown) => this.bus.emit('error', e));
+      } catch (e) {
+        this.bus.emit('error', e);
+      }
+    };
+    this.bus.on(name, safe);
+    return () => this.bus.off(name, safe);
+  }
+
+  onError(listener: (err: unknown) => void): void { this.bus.on('error', listener); }
+}
