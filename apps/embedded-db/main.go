@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -64,6 +65,7 @@ func run() int {
 	dataDir := fs.String("data-dir", envOr("PARLEY_DATA_DIR", "./data"), "data directory (env PARLEY_DATA_DIR); SQLite files go into <data-dir>/db")
 	listen := fs.String("listen", envOr("PARLEY_DB_LISTEN", "127.0.0.1:27017"), "TCP listen address (env PARLEY_DB_LISTEN); port 0 picks a free port")
 	serialize := fs.Bool("serialize", envBool("PARLEY_DB_SERIALIZE", true), "run one request at a time across all connections, making each command atomic (env PARLEY_DB_SERIALIZE)")
+	exitWithParent := fs.Bool("exit-with-parent", envBool("PARLEY_DB_EXIT_WITH_PARENT", false), "shut down cleanly when the parent process dies, even by SIGKILL (env PARLEY_DB_EXIT_WITH_PARENT)")
 	logLevel := fs.String("log-level", envOr("PARLEY_DB_LOG_LEVEL", "warn"), "log level: debug, info, warn, error (env PARLEY_DB_LOG_LEVEL)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -76,6 +78,22 @@ func run() int {
 	// leads to a clean exit 0 (checked once FerretDB is up).
 	sigCtx, stopSignals := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stopSignals()
+	if *exitWithParent {
+		// A SIGKILLed parent cannot stop us, and we would keep holding the data directory's lock; Linux
+		// re-parents an orphan, so a changed parent pid means ours is gone.
+		var cancelOrphan context.CancelFunc
+		sigCtx, cancelOrphan = context.WithCancel(sigCtx)
+		defer cancelOrphan()
+		parent := os.Getppid()
+		go func() {
+			for range time.Tick(250 * time.Millisecond) {
+				if os.Getppid() != parent {
+					cancelOrphan()
+					return
+				}
+			}
+		}()
+	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {

@@ -74,7 +74,7 @@ export async function startEmbeddedDb(opts: StartEmbeddedDbOptions): Promise<Emb
     throw new Error(`embedded-db: binary not found at ${binary} (build it with \`bash apps/embedded-db/build.sh\`)`);
   }
 
-  const args = ['--data-dir', dataDir, '--listen', listen];
+  const args = ['--data-dir', dataDir, '--listen', listen, '--exit-with-parent'];
   if (opts.logLevel) args.push('--log-level', opts.logLevel);
 
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
