@@ -38,7 +38,7 @@ export class EmailAdapter implements ChannelAdapter<EmailInboxConfig> {
     const mail = composeEmail(ctx, msg, to);
     let transport: Awaited<ReturnType<typeof createSmtpTransport>> | undefined;
     try {
-      transport = await createSmtpTransport(ctx.config.smtp, this.allowPrivate(ctx.allowPrivateUrls));
+      transport = await createSmtpTransport(ctx.config.smtp, this.allowPrivate(contextAllowsPrivate(ctx)));
       await transport.sendMail(mail);
     } catch (err) {
       const info = smtpErrorInfo(err);
@@ -89,6 +89,11 @@ export function composeEmail(ctx: SendContext<EmailInboxConfig>, msg: OutboundMe
   if (inReplyTo) mail.inReplyTo = inReplyTo;
   if (references.length) mail.references = references;
   return mail;
+}
+
+/** SendContext may carry the hub's PARLEY_ALLOW_PRIVATE_URLS decision (optional field of the port). */
+function contextAllowsPrivate(ctx: SendContext<EmailInboxConfig>): boolean | undefined {
+  return (ctx as SendContext<EmailInboxConfig> & { allowPrivateUrls?: boolean }).allowPrivateUrls;
 }
 
 function textToHtml(text: string): string {

@@ -16,6 +16,8 @@ export interface DomainEventMap {
   'token.revoked': { workspaceId: string; tokenId: string; userId: string };
   'inbox.changed': { workspaceId: string; inboxId: string; channel: string };
   'outbound.queued': { workspaceId: string; messageId: string };
+  /** Someone types in a conversation: agents (private = a note, never shown to the customer) or the contact. */
+  'conversation.typing': { workspaceId: string; conversationId: string; inboxId: string; who: { type: 'user' | 'contact'; id: string; name: string }; isTyping: boolean; private?: boolean };
 }
 
 export class DomainEvents {
