@@ -25,6 +25,12 @@ export async function startHub(config: AppConfig, log: Logger) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, db, logger: log }), { bodyParser: false, logger: new NestPinoLogger(log) });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
+  // One structured line per request: path without the query string (it may carry tokens), status, duration.
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }, 'request'));
+    next();
+  });
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Parley API').setVersion('1').addBearerAuth().build());

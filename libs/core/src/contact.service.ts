@@ -137,8 +137,8 @@ export class ContactService {
 
   /** Folds `otherId` into `id`: identities, conversations and slots move; the other is kept as a tombstone. */
   async merge(workspaceId: string, id: string, otherId: string, actorId: string): Promise<ContactRow> {
-    if (id === otherId) throw invalid('cannot merge a contact with itself', { otherContactId: 'same as the target' });
     const [c, other] = [await this.get(workspaceId, id), await this.get(workspaceId, otherId)];
+    if (id === otherId) throw invalid('cannot merge a contact with itself', { otherContactId: 'same as the target' });
     await this.db.identities.updateMany({ workspaceId, contactId: otherId }, { $set: { contactId: id } }).exec();
     const identities = [...c.identities];
     for (const i of other.identities) if (!identities.some((x) => x.type === i.type && x.value === i.value && x.inboxId === i.inboxId)) identities.push(i);

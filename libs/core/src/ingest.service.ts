@@ -83,7 +83,7 @@ export class IngestService implements InboundSink {
     const reopen = !quiet && (!isCall || !!(ev as InboundCall).opens);
     const set: Record<string, unknown> = {
       lastMessage: { text: text.slice(0, 280), at: msg.createdAt, direction: 'in' }, lastActivityAt: now,
-      terms: mergeTerms(conv.terms ?? [], tokenize(`${(ev as InboundMessage).subject ?? ''} ${text}`).slice(0, 200)),
+      terms: mergeTerms(conv.terms ?? [], [...(contact.terms ?? []), ...tokenize(`${(ev as InboundMessage).subject ?? ''} ${text}`).slice(0, 200)]),
     };
     if (reopen && conv.status !== 'open') Object.assign(set, { status: 'open', snoozeUntil: null, resolvedAt: null });
     if (reopen && !conv.waitingSince) set.waitingSince = msg.createdAt;
