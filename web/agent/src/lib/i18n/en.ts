@@ -1,0 +1,157 @@
+// English: the source of truth for message keys.
+export const en = {
+  'common.add': 'Add', 'common.back': 'Back', 'common.cancel': 'Cancel', 'common.clear': 'Clear', 'common.close': 'Close',
+  'common.copied': 'Copied', 'common.copy': 'Copy', 'common.delete': 'Delete', 'common.dismiss': 'Dismiss', 'common.done': 'Done',
+  'common.edit': 'Edit', 'common.loading': 'Loading…', 'common.refresh': 'Refresh', 'common.remove': 'Remove', 'common.retry': 'Retry',
+  'common.save': 'Save',
+
+  'error.network': 'Cannot reach the server. Check your connection and try again.',
+  'error.rateLimited': 'Too many attempts. Wait a moment and try again.',
+  'error.unknown': 'Something went wrong.',
+
+  'login.subtitle': 'Sign in to your workspace', 'login.email': 'Email', 'login.password': 'Password',
+  'login.signIn': 'Sign in', 'login.signingIn': 'Signing in…', 'login.verify': 'Verify',
+  'login.invalid': 'Email or password is not correct.',
+  'login.otp': 'One-time code', 'login.otpPrompt': 'Enter the 6-digit code from your authenticator app.',
+  'login.otpWrong': 'That code did not work. Try the current one.',
+  'login.expired': 'Your session ended. Please sign in again.',
+
+  'nav.main': 'Main', 'nav.inbox': 'Inbox', 'nav.floor': 'Floor', 'nav.admin': 'Admin', 'nav.settings': 'Settings',
+
+  'header.language': 'Language', 'header.account': 'Account', 'header.logout': 'Log out',
+  'header.whoIsHere': 'Who is here', 'header.nobodyElse': 'Nobody else online',
+
+  'presence.label': 'Status', 'presence.online': 'Online', 'presence.away': 'Away', 'presence.busy': 'Busy', 'presence.offline': 'Offline',
+  'role.agent': 'Agent', 'role.supervisor': 'Supervisor', 'role.admin': 'Admin',
+
+  'conn.lost': 'Connection lost. Reconnecting…', 'conn.connecting': 'Connecting to live updates…', 'conn.back': 'Back online',
+
+  'notif.title': 'Notifications', 'notif.mention': 'You were mentioned in a note', 'notif.assigned': 'A conversation was assigned to you',
+  'notif.empty': 'Nothing new.', 'notif.markAll': 'Mark all read', 'notif.openConversation': 'Open the conversation', 'notif.unread': 'Unread',
+
+  'help.title': 'Keyboard shortcuts', 'help.short': 'Keys',
+  'help.next': 'Next conversation', 'help.prev': 'Previous conversation', 'help.reply': 'Write a reply', 'help.note': 'Write a private note',
+  'help.resolve': 'Resolve conversation', 'help.assignMe': 'Assign to me', 'help.help': 'Show this help', 'help.search': 'Search conversations',
+  'help.back': 'Close / back to the list', 'help.send': 'Send', 'help.newline': 'New line',
+  'help.mention': 'Mention a colleague (in notes)', 'help.canned': 'Insert a canned response',
+
+  'view.label': 'View', 'view.mine': 'Mine', 'view.unassigned': 'Unassigned', 'view.all': 'All',
+
+  'list.search': 'Search name, message…', 'list.filters': 'Filters', 'list.empty': 'No conversations here. Nice work.',
+  'list.noResults': 'No conversations match your search.', 'list.count': '{n} conversations', 'list.you': 'You', 'list.youPrefix': 'You: ',
+  'list.someone': 'Someone', 'list.unassigned': 'Unassigned', 'list.waiting': 'Waiting', 'list.unread': '{n} unread',
+  'list.attachment': 'Attachment', 'list.unknownContact': 'Unknown contact',
+
+  'filter.status': 'Status', 'filter.anyStatus': 'Any status', 'filter.inbox': 'Inbox', 'filter.allInboxes': 'All inboxes',
+  'filter.team': 'Team', 'filter.allTeams': 'All teams', 'filter.label': 'Label', 'filter.clear': 'Clear filters',
+
+  'status.open': 'Open', 'status.pending': 'Pending', 'status.snoozed': 'Snoozed', 'status.resolved': 'Resolved',
+  'priority.none': 'No priority', 'priority.low': 'Low', 'priority.medium': 'Medium', 'priority.high': 'High', 'priority.urgent': 'Urgent',
+
+  'channel.api': 'API', 'channel.email': 'Email', 'channel.webchat': 'Web chat', 'channel.phone': 'Phone / SMS',
+  'channel.whatsapp': 'WhatsApp', 'channel.messenger': 'Messenger', 'channel.instagram': 'Instagram', 'channel.telegram': 'Telegram',
+
+  'inbox.pick': 'Pick a conversation', 'inbox.pickHint': 'Use j and k to move through the list, ? for all shortcuts.',
+
+  'conv.assign': 'Assign', 'conv.assignMe': 'Assign to me', 'conv.unassign': 'Unassign', 'conv.findAgent': 'Find a colleague…', 'conv.team': 'Team',
+  'conv.resolve': 'Resolve', 'conv.reopen': 'Reopen', 'conv.snooze': 'Snooze', 'conv.snoozeUntil': 'Snooze until',
+  'conv.snooze1h': 'In 1 hour', 'conv.snoozeTomorrow': 'Tomorrow, 9:00', 'conv.snoozeMonday': 'Next Monday, 9:00', 'conv.markPending': 'Mark as pending',
+  'conv.priority': 'Priority', 'conv.addLabel': 'Label', 'conv.labelName': 'Label name',
+  'conv.beginning': 'Beginning of the conversation', 'conv.noMessages': 'No messages yet.', 'conv.newMessages': 'New messages',
+  'conv.contactTyping': '{name} is typing…', 'conv.gone': 'This conversation is no longer in your view (it was reassigned or closed to you).',
+
+  'collision.viewing': '{names} also viewing', 'collision.typingReply': '{name} is typing a reply', 'collision.typingNote': '{name} is writing a note',
+
+  'msg.privateNote': 'Private note', 'msg.failed': 'Not delivered', 'msg.download': 'Download', 'msg.attachment': 'Attachment',
+  'msg.attachmentFailed': 'Could not load', 'msg.emailFormatted': 'Formatted e-mail', 'msg.showFormatted': 'Show formatted', 'msg.showText': 'Show plain text',
+  'msgStatus.received': 'Received', 'msgStatus.queued': 'Queued', 'msgStatus.sent': 'Sent', 'msgStatus.delivered': 'Delivered',
+  'msgStatus.read': 'Read', 'msgStatus.failed': 'Failed',
+  'call.incoming': 'Incoming call', 'call.outgoing': 'Outgoing call', 'call.transcript': 'Transcript',
+  'callPhase.ringing': 'Ringing', 'callPhase.in-progress': 'In progress', 'callPhase.completed': 'Completed', 'callPhase.missed': 'Missed',
+  'callPhase.voicemail': 'Voicemail', 'callPhase.busy': 'Busy', 'callPhase.failed': 'Failed', 'callPhase.no-answer': 'No answer',
+  'time.today': 'Today', 'time.yesterday': 'Yesterday',
+
+  'composer.mode': 'Message type', 'composer.reply': 'Reply', 'composer.note': 'Private note',
+  'composer.replyPlaceholder': 'Write a reply… (type / for canned responses)', 'composer.notePlaceholder': 'Write a note for your team… (@ to mention)',
+  'composer.disabled': 'You can no longer reply here.', 'composer.keys': 'Enter to send · Shift+Enter for a new line',
+  'composer.send': 'Send', 'composer.addNote': 'Add note', 'composer.attach': 'Attach files', 'composer.uploading': 'uploading…',
+  'composer.noteHint': 'Only your team sees notes.', 'composer.sms': '{chars} characters · {segments} SMS ({enc})',
+  'composer.windowClosed': 'More than 24 h since the customer last wrote: {channel} may refuse a free-form reply.',
+  'composer.windowClosing': 'Reply window closes in {left}.',
+  'composer.mentionList': 'Colleagues', 'composer.cannedList': 'Canned responses',
+
+  'contact.title': 'Contact', 'contact.name': 'Name', 'contact.email': 'Email', 'contact.phone': 'Phone',
+  'contact.identities': 'Channels', 'contact.attributes': 'Attributes', 'contact.previous': 'Other conversations', 'contact.noPrevious': 'None.',
+  'contact.blocked': 'Blocked', 'contact.optedOut': 'Opted out', 'contact.merge': 'Merge', 'contact.block': 'Block',
+  'contact.blockConfirm': 'Their messages will no longer open conversations or notify anyone.',
+  'contact.mergeTitle': 'Merge contacts', 'contact.mergeHelp': 'Find the duplicate of {name}. Its channels and conversations move here.',
+  'contact.searchContacts': 'Search by name, email or phone', 'contact.noMatches': 'No matching contacts.',
+  'contact.mergeConfirm': '{other} will be merged into {name}. This cannot be undone.',
+
+  'floor.open': 'Open', 'floor.unassigned': 'Unassigned', 'floor.longestWait': 'Waiting longest', 'floor.agentsOnline': 'Agents online',
+  'floor.agents': 'Agents', 'floor.openAssigned': 'Open conversations assigned', 'floor.queue': 'Unassigned queue', 'floor.allOpen': 'All open',
+  'floor.selected': '{n} selected', 'floor.assignTo': 'Assign to…', 'floor.assign': 'Assign', 'floor.selectAll': 'Select all',
+  'floor.contact': 'Contact', 'floor.assignee': 'Assignee', 'floor.queueEmpty': 'Nobody is waiting.', 'floor.loadingN': 'Loading… {n}',
+  'floor.reassigned': '{n} moved to {name}.', 'floor.someFailed': '{n} of {total} could not be assigned: {reason}',
+
+  'admin.inboxes': 'Inboxes', 'admin.users': 'Users', 'admin.teams': 'Teams', 'admin.tokens': 'API tokens',
+  'admin.inboxesHelp': 'Each inbox connects one channel account. Conversations from every inbox land in the same list.',
+  'admin.newInbox': 'New inbox', 'admin.editInbox': 'Edit {name}', 'admin.name': 'Name', 'admin.channel': 'Channel', 'admin.team': 'Team',
+  'admin.health': 'Health', 'admin.healthy': 'Healthy', 'admin.unhealthy': 'Error', 'admin.noInboxes': 'No inboxes yet.',
+  'admin.inboxCreated': '{name} is ready', 'admin.connection': 'Connection', 'admin.routing': 'Routing', 'admin.members': 'Members',
+  'admin.reopenDays': 'Reopen window (days)', 'admin.businessHours': 'Business hours', 'admin.timezone': 'Time zone', 'admin.closed': 'Closed',
+  'admin.holidays': 'Holidays (YYYY-MM-DD, comma separated)', 'admin.hoursInvalid': 'Business hours: use ranges like 09:00-17:00 and dates like 2026-12-25.',
+  'admin.connectDetails': 'Connect', 'admin.secretUnchanged': 'Unchanged (leave blank to keep)',
+  'admin.secretsNote': 'Secrets are never shown again after saving. Leave them blank to keep the stored ones.',
+  'admin.nameRequired': 'Give the inbox a name.', 'admin.missingFields': 'Please fill in: {fields}', 'admin.create': 'Create',
+  'admin.webhooksHelp': 'Paste these URLs into the provider console.', 'admin.webhook': 'Webhook: {name}',
+  'admin.inboxToken': 'Inbox token', 'admin.inboxTokenHelp': 'Your system posts messages with this bearer token; Parley signs callbacks with it.',
+  'admin.incomingUrl': 'Incoming messages URL', 'admin.widgetToken': 'Widget token', 'admin.snippet': 'Widget snippet',
+  'admin.snippetHelp': 'Paste this tag before </body> on your website.', 'admin.nothingToPaste': 'Nothing to paste for this channel.',
+  'admin.usersHelp': 'People who work in this workspace and what they may do.', 'admin.newUser': 'New user', 'admin.email': 'Email',
+  'admin.role': 'Role', 'admin.status': 'Status', 'admin.active': 'Active', 'admin.deactivated': 'Deactivated', 'admin.deactivate': 'Deactivate',
+  'admin.reactivate': 'Reactivate', 'admin.initialPassword': 'Initial password', 'admin.deactivateTitle': 'Deactivate {name}?',
+  'admin.deactivateHelp': 'They are signed out everywhere at once, and their open conversations go back to the unassigned queue.',
+  'admin.teamsHelp': 'Teams route conversations and filter the inbox.', 'admin.newTeam': 'New team', 'admin.editTeam': 'Edit team',
+  'admin.noMembers': 'No members', 'admin.memberCount': '{n} members', 'admin.noTeams': 'No teams yet.',
+  'admin.tokensHelp': 'Tokens for scripts and integrations. They act as an admin of this workspace.',
+  'admin.tokenName': 'What is it for?', 'admin.createToken': 'Create token', 'admin.tokenOnce': 'copy it now: it is shown only once.',
+  'admin.created': 'Created', 'admin.revoke': 'Revoke', 'admin.noTokens': 'No tokens.',
+
+  'cfg.group.imap': 'Incoming mail (IMAP)', 'cfg.group.smtp': 'Outgoing mail (SMTP)', 'cfg.group.voice': 'Voice',
+  'cfg.callbackUrl': 'Callback URL', 'cfg.address': 'Email address', 'cfg.host': 'Host', 'cfg.port': 'Port', 'cfg.secure': 'TLS',
+  'cfg.user': 'User name', 'cfg.pass': 'Password', 'cfg.allowedOrigins': 'Allowed origins', 'cfg.identitySecret': 'Identity secret',
+  'cfg.requireIdentity': 'Require verified identity', 'cfg.greeting': 'Greeting', 'cfg.preChatForm': 'Ask for name and email first',
+  'cfg.accountSid': 'Account SID', 'cfg.authToken': 'Auth token', 'cfg.phoneNumber': 'Phone number', 'cfg.voiceEnabled': 'Take calls on this number',
+  'cfg.ringSeconds': 'Ring agents for (seconds)', 'cfg.agentNumbers': 'Agent phone numbers', 'cfg.apiBaseUrl': 'API base URL (optional)',
+  'cfg.phoneNumberId': 'Phone number ID', 'cfg.accessToken': 'Access token', 'cfg.appSecret': 'App secret', 'cfg.verifyToken': 'Verify token',
+  'cfg.pageId': 'Page ID', 'cfg.pageAccessToken': 'Page access token', 'cfg.botToken': 'Bot token', 'cfg.secretToken': 'Secret token',
+  'hint.callbackUrl': 'Parley POSTs agent replies here, signed with the inbox token.',
+  'hint.allowedOrigins': 'One per line. Empty allows any site.',
+  'hint.identitySecret': 'HMAC key your backend uses to sign visitor ids.',
+  'hint.requireIdentity': 'Refuse anonymous visitors.',
+  'hint.preChatForm': 'Visitors give their name and email before chatting.',
+  'hint.agentNumbers': 'One per line, E.164. Calls ring these phones.',
+  'hint.apiBaseUrl': 'Leave empty to use the provider’s API.',
+  'hint.verifyToken': 'Any string; type the same one in the provider console.',
+  'hint.secretToken': 'Telegram sends it back on every webhook call.',
+  'day.mon': 'Mon', 'day.tue': 'Tue', 'day.wed': 'Wed', 'day.thu': 'Thu', 'day.fri': 'Fri', 'day.sat': 'Sat', 'day.sun': 'Sun',
+
+  'settings.preferences': 'Preferences', 'settings.desktopAlerts': 'Desktop notifications for assignments and mentions',
+  'settings.sound': 'Play a sound for assignments and mentions', 'settings.testSound': 'Test sound',
+  'settings.alertsHelp': 'Saved in this browser only.', 'settings.permissionAsk': 'The browser needs your permission.',
+  'settings.permissionDenied': 'The browser blocks notifications for this site. Allow them in the site settings.',
+  'settings.permissionUnsupported': 'This browser cannot show notifications.', 'settings.allow': 'Allow',
+
+  'canned.title': 'Canned responses', 'canned.help': 'Type / and the shortcut in the composer to insert the text.',
+  'canned.shortcut': 'Shortcut', 'canned.text': 'Text', 'canned.scope': 'Visible to', 'canned.personal': 'Only me', 'canned.shared': 'Everyone',
+  'canned.empty': 'No canned responses yet.',
+
+  'twofa.title': 'Two-factor authentication', 'twofa.help': 'Sign-ins then also ask for a code from an authenticator app.',
+  'twofa.status': 'Status', 'twofa.on': 'On', 'twofa.off': 'Off', 'twofa.setup': 'Set up two-factor authentication',
+  'twofa.scan': 'Scan the QR code with your authenticator app (or enter the secret), then type the code it shows.',
+  'twofa.secret': 'Secret', 'twofa.url': 'otpauth URL', 'twofa.enable': 'Turn on', 'twofa.disable': 'Turn off with a code',
+  'twofa.enabled': 'Two-factor authentication is on.', 'twofa.disabled': 'Two-factor authentication is off.',
+} as const;
+
+export type MessageKey = keyof typeof en;

@@ -1,0 +1,157 @@
+// 简体中文
+import type { MessageKey } from './en';
+
+export const zh: Partial<Record<MessageKey, string>> = {
+  'common.add': '添加', 'common.back': '返回', 'common.cancel': '取消', 'common.clear': '清除', 'common.close': '关闭',
+  'common.copied': '已复制', 'common.copy': '复制', 'common.delete': '删除', 'common.dismiss': '忽略', 'common.done': '完成',
+  'common.edit': '编辑', 'common.loading': '加载中…', 'common.refresh': '刷新', 'common.remove': '移除', 'common.retry': '重试',
+  'common.save': '保存',
+
+  'error.network': '无法连接服务器，请检查网络后重试。',
+  'error.rateLimited': '尝试次数过多，请稍后再试。',
+  'error.unknown': '出现了问题。',
+
+  'login.subtitle': '登录你的工作区', 'login.email': '邮箱', 'login.password': '密码',
+  'login.signIn': '登录', 'login.signingIn': '正在登录…', 'login.verify': '验证',
+  'login.invalid': '邮箱或密码不正确。',
+  'login.otp': '一次性验证码', 'login.otpPrompt': '请输入身份验证器应用中的 6 位验证码。',
+  'login.otpWrong': '验证码无效，请输入当前显示的验证码。',
+  'login.expired': '会话已结束，请重新登录。',
+
+  'nav.main': '主导航', 'nav.inbox': '收件箱', 'nav.floor': '现场', 'nav.admin': '管理', 'nav.settings': '设置',
+
+  'header.language': '语言', 'header.account': '账户', 'header.logout': '退出登录',
+  'header.whoIsHere': '在线同事', 'header.nobodyElse': '没有其他人在线',
+
+  'presence.label': '状态', 'presence.online': '在线', 'presence.away': '离开', 'presence.busy': '忙碌', 'presence.offline': '离线',
+  'role.agent': '客服', 'role.supervisor': '主管', 'role.admin': '管理员',
+
+  'conn.lost': '连接已断开，正在重新连接…', 'conn.connecting': '正在连接实时更新…', 'conn.back': '已重新连接',
+
+  'notif.title': '通知', 'notif.mention': '有人在备注中提到了你', 'notif.assigned': '有会话分配给了你',
+  'notif.empty': '没有新通知。', 'notif.markAll': '全部标为已读', 'notif.openConversation': '打开会话', 'notif.unread': '未读',
+
+  'help.title': '键盘快捷键', 'help.short': '快捷键',
+  'help.next': '下一个会话', 'help.prev': '上一个会话', 'help.reply': '写回复', 'help.note': '写内部备注',
+  'help.resolve': '解决会话', 'help.assignMe': '分配给我', 'help.help': '显示此帮助', 'help.search': '搜索会话',
+  'help.back': '关闭 / 返回列表', 'help.send': '发送', 'help.newline': '换行',
+  'help.mention': '提及同事（备注中）', 'help.canned': '插入快捷回复',
+
+  'view.label': '视图', 'view.mine': '我的', 'view.unassigned': '未分配', 'view.all': '全部',
+
+  'list.search': '搜索姓名、消息…', 'list.filters': '筛选', 'list.empty': '这里没有会话，干得好。',
+  'list.noResults': '没有符合搜索条件的会话。', 'list.count': '{n} 个会话', 'list.you': '我', 'list.youPrefix': '我：',
+  'list.someone': '某人', 'list.unassigned': '未分配', 'list.waiting': '等待', 'list.unread': '{n} 条未读',
+  'list.attachment': '附件', 'list.unknownContact': '未知联系人',
+
+  'filter.status': '状态', 'filter.anyStatus': '任意状态', 'filter.inbox': '收件箱', 'filter.allInboxes': '全部收件箱',
+  'filter.team': '团队', 'filter.allTeams': '全部团队', 'filter.label': '标签', 'filter.clear': '清除筛选',
+
+  'status.open': '进行中', 'status.pending': '待处理', 'status.snoozed': '已延后', 'status.resolved': '已解决',
+  'priority.none': '无优先级', 'priority.low': '低', 'priority.medium': '中', 'priority.high': '高', 'priority.urgent': '紧急',
+
+  'channel.api': 'API', 'channel.email': '邮件', 'channel.webchat': '网页聊天', 'channel.phone': '电话 / 短信',
+  'channel.whatsapp': 'WhatsApp', 'channel.messenger': 'Messenger', 'channel.instagram': 'Instagram', 'channel.telegram': 'Telegram',
+
+  'inbox.pick': '选择一个会话', 'inbox.pickHint': '用 j 和 k 在列表中移动，按 ? 查看所有快捷键。',
+
+  'conv.assign': '分配', 'conv.assignMe': '分配给我', 'conv.unassign': '取消分配', 'conv.findAgent': '查找同事…', 'conv.team': '团队',
+  'conv.resolve': '解决', 'conv.reopen': '重新打开', 'conv.snooze': '延后', 'conv.snoozeUntil': '延后至',
+  'conv.snooze1h': '1 小时后', 'conv.snoozeTomorrow': '明天 9:00', 'conv.snoozeMonday': '下周一 9:00', 'conv.markPending': '标为待处理',
+  'conv.priority': '优先级', 'conv.addLabel': '标签', 'conv.labelName': '标签名',
+  'conv.beginning': '会话开始', 'conv.noMessages': '还没有消息。', 'conv.newMessages': '新消息',
+  'conv.contactTyping': '{name} 正在输入…', 'conv.gone': '此会话已不在你的视图中（已被重新分配或你已无权查看）。',
+
+  'collision.viewing': '{names} 也在查看', 'collision.typingReply': '{name} 正在输入回复', 'collision.typingNote': '{name} 正在写备注',
+
+  'msg.privateNote': '内部备注', 'msg.failed': '未送达', 'msg.download': '下载', 'msg.attachment': '附件',
+  'msg.attachmentFailed': '无法加载', 'msg.emailFormatted': '格式化邮件', 'msg.showFormatted': '显示格式', 'msg.showText': '显示纯文本',
+  'msgStatus.received': '已接收', 'msgStatus.queued': '排队中', 'msgStatus.sent': '已发送', 'msgStatus.delivered': '已送达',
+  'msgStatus.read': '已读', 'msgStatus.failed': '失败',
+  'call.incoming': '来电', 'call.outgoing': '去电', 'call.transcript': '通话记录',
+  'callPhase.ringing': '振铃中', 'callPhase.in-progress': '通话中', 'callPhase.completed': '已结束', 'callPhase.missed': '未接',
+  'callPhase.voicemail': '语音留言', 'callPhase.busy': '占线', 'callPhase.failed': '失败', 'callPhase.no-answer': '无人接听',
+  'time.today': '今天', 'time.yesterday': '昨天',
+
+  'composer.mode': '消息类型', 'composer.reply': '回复', 'composer.note': '内部备注',
+  'composer.replyPlaceholder': '输入回复…（输入 / 使用快捷回复）', 'composer.notePlaceholder': '给团队写备注…（输入 @ 提及同事）',
+  'composer.disabled': '你已无法在此回复。', 'composer.keys': 'Enter 发送 · Shift+Enter 换行',
+  'composer.send': '发送', 'composer.addNote': '添加备注', 'composer.attach': '添加附件', 'composer.uploading': '上传中…',
+  'composer.noteHint': '备注只有团队成员可见。', 'composer.sms': '{chars} 个字符 · {segments} 条短信（{enc}）',
+  'composer.windowClosed': '距客户上次发消息已超过 24 小时：{channel} 可能拒绝自由格式回复。',
+  'composer.windowClosing': '回复窗口将在 {left} 后关闭。',
+  'composer.mentionList': '同事', 'composer.cannedList': '快捷回复',
+
+  'contact.title': '联系人', 'contact.name': '姓名', 'contact.email': '邮箱', 'contact.phone': '电话',
+  'contact.identities': '渠道', 'contact.attributes': '属性', 'contact.previous': '其他会话', 'contact.noPrevious': '无。',
+  'contact.blocked': '已屏蔽', 'contact.optedOut': '已退订', 'contact.merge': '合并', 'contact.block': '屏蔽',
+  'contact.blockConfirm': '其消息将不再开启会话或通知任何人。',
+  'contact.mergeTitle': '合并联系人', 'contact.mergeHelp': '查找 {name} 的重复联系人，其渠道和会话会移到这里。',
+  'contact.searchContacts': '按姓名、邮箱或电话搜索', 'contact.noMatches': '没有匹配的联系人。',
+  'contact.mergeConfirm': '{other} 将合并到 {name}，此操作无法撤销。',
+
+  'floor.open': '进行中', 'floor.unassigned': '未分配', 'floor.longestWait': '最长等待', 'floor.agentsOnline': '在线客服',
+  'floor.agents': '客服', 'floor.openAssigned': '已分配的进行中会话', 'floor.queue': '未分配队列', 'floor.allOpen': '全部进行中',
+  'floor.selected': '已选 {n} 个', 'floor.assignTo': '分配给…', 'floor.assign': '分配', 'floor.selectAll': '全选',
+  'floor.contact': '联系人', 'floor.assignee': '负责人', 'floor.queueEmpty': '没有人在等待。', 'floor.loadingN': '加载中… {n}',
+  'floor.reassigned': '已将 {n} 个会话转给 {name}。', 'floor.someFailed': '{total} 个中有 {n} 个未能分配：{reason}',
+
+  'admin.inboxes': '收件箱', 'admin.users': '用户', 'admin.teams': '团队', 'admin.tokens': 'API 令牌',
+  'admin.inboxesHelp': '每个收件箱连接一个渠道账户，所有收件箱的会话都进入同一个列表。',
+  'admin.newInbox': '新建收件箱', 'admin.editInbox': '编辑 {name}', 'admin.name': '名称', 'admin.channel': '渠道', 'admin.team': '团队',
+  'admin.health': '健康状态', 'admin.healthy': '正常', 'admin.unhealthy': '错误', 'admin.noInboxes': '还没有收件箱。',
+  'admin.inboxCreated': '{name} 已就绪', 'admin.connection': '连接', 'admin.routing': '分配', 'admin.members': '成员',
+  'admin.reopenDays': '重新打开期限（天）', 'admin.businessHours': '营业时间', 'admin.timezone': '时区', 'admin.closed': '休息',
+  'admin.holidays': '节假日（YYYY-MM-DD，逗号分隔）', 'admin.hoursInvalid': '营业时间：请使用 09:00-17:00 这样的时段和 2026-12-25 这样的日期。',
+  'admin.connectDetails': '接入', 'admin.secretUnchanged': '未更改（留空则保留）',
+  'admin.secretsNote': '密钥保存后不再显示。留空即保留已保存的密钥。',
+  'admin.nameRequired': '请为收件箱命名。', 'admin.missingFields': '请填写：{fields}', 'admin.create': '创建',
+  'admin.webhooksHelp': '将这些 URL 粘贴到服务商控制台。', 'admin.webhook': 'Webhook：{name}',
+  'admin.inboxToken': '收件箱令牌', 'admin.inboxTokenHelp': '你的系统用此 Bearer 令牌推送消息；Parley 用它为回调签名。',
+  'admin.incomingUrl': '接收消息 URL', 'admin.widgetToken': '插件令牌', 'admin.snippet': '网页插件代码',
+  'admin.snippetHelp': '将此标签粘贴到网站的 </body> 之前。', 'admin.nothingToPaste': '此渠道无需粘贴任何内容。',
+  'admin.usersHelp': '在此工作区工作的人员及其权限。', 'admin.newUser': '新建用户', 'admin.email': '邮箱',
+  'admin.role': '角色', 'admin.status': '状态', 'admin.active': '启用', 'admin.deactivated': '已停用', 'admin.deactivate': '停用',
+  'admin.reactivate': '重新启用', 'admin.initialPassword': '初始密码', 'admin.deactivateTitle': '停用 {name}？',
+  'admin.deactivateHelp': '其所有登录会立即退出，其进行中的会话会回到未分配队列。',
+  'admin.teamsHelp': '团队用于分配会话和筛选收件箱。', 'admin.newTeam': '新建团队', 'admin.editTeam': '编辑团队',
+  'admin.noMembers': '没有成员', 'admin.memberCount': '{n} 名成员', 'admin.noTeams': '还没有团队。',
+  'admin.tokensHelp': '供脚本和集成使用的令牌，拥有此工作区管理员权限。',
+  'admin.tokenName': '用途', 'admin.createToken': '创建令牌', 'admin.tokenOnce': '请立即复制：它只显示一次。',
+  'admin.created': '创建时间', 'admin.revoke': '吊销', 'admin.noTokens': '没有令牌。',
+
+  'cfg.group.imap': '收信（IMAP）', 'cfg.group.smtp': '发信（SMTP）', 'cfg.group.voice': '语音',
+  'cfg.callbackUrl': '回调 URL', 'cfg.address': '邮箱地址', 'cfg.host': '主机', 'cfg.port': '端口', 'cfg.secure': 'TLS',
+  'cfg.user': '用户名', 'cfg.pass': '密码', 'cfg.allowedOrigins': '允许的来源', 'cfg.identitySecret': '身份密钥',
+  'cfg.requireIdentity': '要求验证身份', 'cfg.greeting': '欢迎语', 'cfg.preChatForm': '先询问姓名和邮箱',
+  'cfg.accountSid': 'Account SID', 'cfg.authToken': 'Auth Token', 'cfg.phoneNumber': '电话号码', 'cfg.voiceEnabled': '此号码接听来电',
+  'cfg.ringSeconds': '振铃时长（秒）', 'cfg.agentNumbers': '客服电话号码', 'cfg.apiBaseUrl': 'API 基础 URL（可选）',
+  'cfg.phoneNumberId': 'Phone number ID', 'cfg.accessToken': 'Access token', 'cfg.appSecret': 'App secret', 'cfg.verifyToken': 'Verify token',
+  'cfg.pageId': 'Page ID', 'cfg.pageAccessToken': 'Page access token', 'cfg.botToken': 'Bot token', 'cfg.secretToken': 'Secret token',
+  'hint.callbackUrl': 'Parley 将客服回复 POST 到此地址，并用收件箱令牌签名。',
+  'hint.allowedOrigins': '每行一个。留空则允许任何网站。',
+  'hint.identitySecret': '你的后端用来为访客 ID 签名的 HMAC 密钥。',
+  'hint.requireIdentity': '拒绝匿名访客。',
+  'hint.preChatForm': '访客聊天前先填写姓名和邮箱。',
+  'hint.agentNumbers': '每行一个，E.164 格式。来电会呼叫这些电话。',
+  'hint.apiBaseUrl': '留空则使用服务商的 API。',
+  'hint.verifyToken': '任意字符串；在服务商控制台填写相同的值。',
+  'hint.secretToken': 'Telegram 每次调用 webhook 时都会回传它。',
+  'day.mon': '周一', 'day.tue': '周二', 'day.wed': '周三', 'day.thu': '周四', 'day.fri': '周五', 'day.sat': '周六', 'day.sun': '周日',
+
+  'settings.preferences': '偏好设置', 'settings.desktopAlerts': '分配和提及时显示桌面通知',
+  'settings.sound': '分配和提及时播放提示音', 'settings.testSound': '试听',
+  'settings.alertsHelp': '仅保存在此浏览器中。', 'settings.permissionAsk': '需要浏览器授权。',
+  'settings.permissionDenied': '浏览器已阻止此网站的通知，请在网站设置中允许。',
+  'settings.permissionUnsupported': '此浏览器无法显示通知。', 'settings.allow': '允许',
+
+  'canned.title': '快捷回复', 'canned.help': '在输入框中输入 / 加快捷词即可插入文本。',
+  'canned.shortcut': '快捷词', 'canned.text': '文本', 'canned.scope': '可见范围', 'canned.personal': '仅自己', 'canned.shared': '所有人',
+  'canned.empty': '还没有快捷回复。',
+
+  'twofa.title': '两步验证', 'twofa.help': '登录时还需输入身份验证器应用中的验证码。',
+  'twofa.status': '状态', 'twofa.on': '已开启', 'twofa.off': '未开启', 'twofa.setup': '设置两步验证',
+  'twofa.scan': '用身份验证器应用扫描二维码（或输入密钥），然后输入其显示的验证码。',
+  'twofa.secret': '密钥', 'twofa.url': 'otpauth URL', 'twofa.enable': '开启', 'twofa.disable': '输入验证码以关闭',
+  'twofa.enabled': '两步验证已开启。', 'twofa.disabled': '两步验证已关闭。',
+};
