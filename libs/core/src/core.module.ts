@@ -8,6 +8,7 @@ import { AttachmentService } from './attachment.service';
 import { AuditService } from './audit.service';
 import { CannedResponseService } from './canned-response.service';
 import { ChannelRuntimeService } from './channel-runtime.service';
+import { ChannelQueryService } from './channel-query.service';
 import { ContactService } from './contact.service';
 import { ConversationService } from './conversation.service';
 import { ConversationStore } from './conversation.store';
@@ -21,7 +22,7 @@ import { PresenceRegistry } from './presence.registry';
 import { WorkersService } from './workers.service';
 
 const services = [
-  AccessService, AttachmentService, AuditService, CannedResponseService, ChannelRuntimeService, ContactService, ConversationService,
+  AccessService, AttachmentService, AuditService, CannedResponseService, ChannelQueryService, ChannelRuntimeService, ContactService, ConversationService,
   ConversationStore, DispatcherService, InboxService, IngestService, MessageService, NotificationService, PresenceRegistry, WorkersService,
 ];
 

@@ -17,5 +17,6 @@ export * from './notification.service';
 export * from './canned-response.service';
 export * from './dispatcher.service';
 export * from './channel-runtime.service';
+export * from './channel-query.service';
 export * from './workers.service';
 export * from './core.module';
