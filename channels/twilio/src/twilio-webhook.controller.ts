@@ -1,4 +1,5 @@
 import { Controller, Header, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Public } from '@parley/channel-kit';
 import { TwilioSignatureGuard, VerifiedTwilio, type VerifiedTwilioRequest } from './twilio-signature.guard';
 import { TwilioWebhookExceptionFilter } from './twilio-webhook.filter';
 import { TwilioWebhookService } from './twilio-webhook.service';
@@ -10,6 +11,7 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * Public Twilio webhooks (CONTRACT.md): /sms, /voice, /status, plus the voice flow's follow-up steps under
  * /voice/... . All form-encoded, all signature-checked by the guard, all answered with TwiML.
  */
+@Public() // Twilio carries no staff token: its signature (checked by the guard) is the authentication.
 @Controller('webhooks/twilio/:inboxId')
 @UseGuards(TwilioSignatureGuard)
 @UseFilters(TwilioWebhookExceptionFilter)
