@@ -38,6 +38,8 @@ describe('configToValues', () => {
     expect(v).toMatchObject({ address: 'a@b.c', 'imap.host': 'h', 'imap.port': '993', 'imap.secure': true, 'imap.pass': '' });
     expect(configToValues('phone', { voice: { enabled: true, agentNumbers: ['+1', '+2'] } }))
       .toMatchObject({ 'voice.enabled': true, 'voice.agentNumbers': '+1\n+2' });
+    expect(configToValues('webchat', { preChatForm: { name: true, email: false } })).toMatchObject({ preChatForm: true });
+    expect(configToValues('webchat', { preChatForm: { name: false, email: false } })).toMatchObject({ preChatForm: false });
   });
 });
 

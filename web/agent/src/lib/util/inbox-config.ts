@@ -93,7 +93,8 @@ export function configToValues(kind: ChannelKind, config: Record<string, unknown
   const out: FormValues = {};
   for (const f of CHANNEL_FIELDS[kind]) {
     const v = config ? getPath(config, f.key) : undefined;
-    if (f.type === 'checkbox') out[f.key] = v === true || (typeof v === 'object' && v !== null && (v as { enabled?: unknown }).enabled === true);
+    // flags may come back expanded, e.g. preChatForm: true → {name: true, email: true}
+    if (f.type === 'checkbox') out[f.key] = v === true || (typeof v === 'object' && v !== null && Object.values(v).some((x) => x === true));
     else if (f.type === 'list') out[f.key] = Array.isArray(v) ? v.join('\n') : '';
     else if (f.secret) out[f.key] = '';
     else out[f.key] = v === undefined || v === null ? '' : String(v);
