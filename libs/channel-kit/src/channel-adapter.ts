@@ -50,6 +50,8 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
   webhookUrls?(publicUrl: string, inboxId: string): Record<string, string>;
   /** Check credentials and reachability; report what failed in plain words. */
   testConnection?(config: Config): Promise<{ ok: boolean; error?: string; details?: Record<string, unknown> }>;
+  /** Click-to-call on voice channels: ring the agent first, then bridge the customer. */
+  startCall?(ctx: SendContext<Config>, req: { agentNumber: string; customerNumber: string; conversationId: string }): Promise<{ externalId: string }>;
 }
 
 export class ChannelSendError extends Error {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { AccessService } from './access.service';
 import { AttachmentService } from './attachment.service';
 import { AuditService } from './audit.service';
+import { CallService } from './call.service';
 import { CannedResponseService } from './canned-response.service';
 import { ChannelRuntimeService } from './channel-runtime.service';
 import { ChannelQueryService } from './channel-query.service';
@@ -22,7 +23,7 @@ import { PresenceRegistry } from './presence.registry';
 import { WorkersService } from './workers.service';
 
 const services = [
-  AccessService, AttachmentService, AuditService, CannedResponseService, ChannelQueryService, ChannelRuntimeService, ContactService, ConversationService,
+  AccessService, AttachmentService, AuditService, CallService, CannedResponseService, ChannelQueryService, ChannelRuntimeService, ContactService, ConversationService,
   ConversationStore, DispatcherService, InboxService, IngestService, MessageService, NotificationService, PresenceRegistry, WorkersService,
 ];
 

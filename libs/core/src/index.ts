@@ -20,3 +20,4 @@ export * from './channel-runtime.service';
 export * from './channel-query.service';
 export * from './workers.service';
 export * from './core.module';
+export * from './call.service';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from 
 import type { Response } from 'express';
 import { z } from 'zod';
 import { CurrentActor } from '@parley/auth';
-import { ConversationService, MessageService, type Actor } from '@parley/core';
+import { CallService, ConversationService, MessageService, type Actor } from '@parley/core';
 import { CONVERSATION_STATUSES, PRIORITIES } from '@parley/contracts';
 import { isoDate, parse } from '../http/zod-parse';
 
@@ -24,7 +24,7 @@ const StartBody = z.object({ inboxId: z.string().min(1), to: z.string().trim().m
 
 @Controller('api/v1/conversations')
 export class ConversationsController {
-  constructor(private readonly conversations: ConversationService, private readonly messages: MessageService) {}
+  constructor(private readonly conversations: ConversationService, private readonly messages: MessageService, private readonly calls: CallService) {}
 
   @Get()
   list(@CurrentActor() a: Actor, @Query() q: unknown) {
@@ -67,6 +67,12 @@ export class ConversationsController {
   @Post(':id/assignment') @HttpCode(200)
   assign(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.conversations.assign(a, id, parse(AssignBody, body));
+  }
+
+  /** Click-to-call (voice channels): rings the agent's phone, then the customer. */
+  @Post(':id/calls') @HttpCode(202)
+  call(@CurrentActor() a: Actor, @Param('id') id: string) {
+    return this.calls.start(a, id);
   }
 
   @Post(':id/status') @HttpCode(200)

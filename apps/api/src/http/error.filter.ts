@@ -33,7 +33,9 @@ export class ErrorFilter implements ExceptionFilter {
       const status = err.getStatus();
       const r = err.getResponse();
       const message = typeof r === 'string' ? r : ((r as { message?: string | string[] }).message ?? err.message);
-      return { status, body: { error: CODES[status] ?? (status >= 500 ? 'internal' : 'invalid_request'), message: Array.isArray(message) ? message.join('; ') : message } };
+      // A thrower may name a more precise code of the contract (e.g. 403 bad_signature).
+      const own = typeof r === 'object' && r && typeof (r as { error?: unknown }).error === 'string' && /^[a-z_]+$/.test((r as { error: string }).error) ? (r as { error: string }).error : null;
+      return { status, body: { error: own ?? CODES[status] ?? (status >= 500 ? 'internal' : 'invalid_request'), message: Array.isArray(message) ? message.join('; ') : message } };
     }
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) return { status, body: { error: CODES[status] ?? 'invalid_request', message: e.message ?? 'bad request' } };
