@@ -53,6 +53,8 @@ function dispatch(event: string, payload: unknown): void {
 
 function setState(patch: Partial<Connection>): void {
   connection.update((c) => ({ ...c, ...patch }));
+  // visible to end-to-end tests and to support staff inspecting the page
+  if (typeof document !== 'undefined') document.documentElement.dataset.live = get(connection).state;
 }
 
 export function connect(token: string, hooks: SocketHooks): void {
@@ -102,7 +104,7 @@ export function disconnect(): void {
   socket?.disconnect();
   socket = null;
   watching.clear();
-  connection.set({ state: 'idle', everConnected: false, lastError: null });
+  setState({ state: 'idle', everConnected: false, lastError: null });
 }
 
 type ClientEvent = keyof AgentClientEvents;
