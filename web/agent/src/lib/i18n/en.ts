@@ -58,7 +58,7 @@ export const en = {
   'conv.snooze1h': 'In 1 hour', 'conv.snoozeTomorrow': 'Tomorrow, 9:00', 'conv.snoozeMonday': 'Next Monday, 9:00', 'conv.markPending': 'Mark as pending',
   'conv.priority': 'Priority', 'conv.addLabel': 'Label', 'conv.labelName': 'Label name',
   'conv.beginning': 'Beginning of the conversation', 'conv.noMessages': 'No messages yet.', 'conv.newMessages': 'New messages',
-  'conv.contactTyping': '{name} is typing…', 'conv.gone': 'This conversation is no longer in your view (it was reassigned or closed to you).',
+  'conv.contactTyping': '{name} is typing…', 'conv.notFound': 'This conversation does not exist or is not visible to you.', 'conv.gone': 'This conversation is no longer in your view (it was reassigned or closed to you).',
 
   'collision.viewing': '{names} also viewing', 'collision.typingReply': '{name} is typing a reply', 'collision.typingNote': '{name} is writing a note',
 
@@ -82,7 +82,7 @@ export const en = {
 
   'contact.title': 'Contact', 'contact.name': 'Name', 'contact.email': 'Email', 'contact.phone': 'Phone',
   'contact.identities': 'Channels', 'contact.attributes': 'Attributes', 'contact.previous': 'Other conversations', 'contact.noPrevious': 'None.',
-  'contact.blocked': 'Blocked', 'contact.optedOut': 'Opted out', 'contact.merge': 'Merge', 'contact.block': 'Block',
+  'contact.blocked': 'Blocked', 'contact.optedOut': 'Opted out', 'contact.merge': 'Merge', 'contact.block': 'Block', 'contact.unblock': 'Unblock',
   'contact.blockConfirm': 'Their messages will no longer open conversations or notify anyone.',
   'contact.mergeTitle': 'Merge contacts', 'contact.mergeHelp': 'Find the duplicate of {name}. Its channels and conversations move here.',
   'contact.searchContacts': 'Search by name, email or phone', 'contact.noMatches': 'No matching contacts.',

@@ -60,7 +60,7 @@ export const zh: Partial<Record<MessageKey, string>> = {
   'conv.snooze1h': '1 小时后', 'conv.snoozeTomorrow': '明天 9:00', 'conv.snoozeMonday': '下周一 9:00', 'conv.markPending': '标为待处理',
   'conv.priority': '优先级', 'conv.addLabel': '标签', 'conv.labelName': '标签名',
   'conv.beginning': '会话开始', 'conv.noMessages': '还没有消息。', 'conv.newMessages': '新消息',
-  'conv.contactTyping': '{name} 正在输入…', 'conv.gone': '此会话已不在你的视图中（已被重新分配或你已无权查看）。',
+  'conv.contactTyping': '{name} 正在输入…', 'conv.notFound': '此会话不存在，或你无权查看。', 'conv.gone': '此会话已不在你的视图中（已被重新分配或你已无权查看）。',
 
   'collision.viewing': '{names} 也在查看', 'collision.typingReply': '{name} 正在输入回复', 'collision.typingNote': '{name} 正在写备注',
 
@@ -84,7 +84,7 @@ export const zh: Partial<Record<MessageKey, string>> = {
 
   'contact.title': '联系人', 'contact.name': '姓名', 'contact.email': '邮箱', 'contact.phone': '电话',
   'contact.identities': '渠道', 'contact.attributes': '属性', 'contact.previous': '其他会话', 'contact.noPrevious': '无。',
-  'contact.blocked': '已屏蔽', 'contact.optedOut': '已退订', 'contact.merge': '合并', 'contact.block': '屏蔽',
+  'contact.blocked': '已屏蔽', 'contact.optedOut': '已退订', 'contact.merge': '合并', 'contact.block': '屏蔽', 'contact.unblock': '取消屏蔽',
   'contact.blockConfirm': '其消息将不再开启会话或通知任何人。',
   'contact.mergeTitle': '合并联系人', 'contact.mergeHelp': '查找 {name} 的重复联系人，其渠道和会话会移到这里。',
   'contact.searchContacts': '按姓名、邮箱或电话搜索', 'contact.noMatches': '没有匹配的联系人。',

@@ -20,7 +20,7 @@ describe('relativeTime', () => {
     expect(relativeTime('2024-12-25T12:00:00Z', now)).toMatch(/2024/);
   });
   it('speaks Chinese', () => {
-    expect(relativeTime(ago(5 * 60_000), now, 'zh')).toBe('5分钟');
+    expect(relativeTime(ago(5 * 60_000), now, 'zh')).toBe('5分钟前');
     expect(relativeTime(ago(10_000), now, 'zh')).toBe('刚刚');
   });
   it('returns an empty string for garbage', () => {

@@ -2,9 +2,9 @@
 
 export type Locale = 'en' | 'zh';
 
-const UNITS: Record<Locale, { now: string; m: string; h: string; d: string; sep: string }> = {
-  en: { now: 'now', m: 'm', h: 'h', d: 'd', sep: ' ' },
-  zh: { now: '刚刚', m: '分钟', h: '小时', d: '天', sep: '' },
+const UNITS: Record<Locale, { now: string; m: string; h: string; d: string; sep: string; ago: string }> = {
+  en: { now: 'now', m: 'm', h: 'h', d: 'd', sep: ' ', ago: '' },
+  zh: { now: '刚刚', m: '分钟', h: '小时', d: '天', sep: '', ago: '前' },
 };
 
 const MIN = 60_000;
@@ -22,9 +22,9 @@ export function relativeTime(iso: string | number | Date, now: number, locale: L
   const u = UNITS[locale];
   const diff = Math.max(0, now - at); // clock skew: a server time slightly ahead still reads "now"
   if (diff < MIN) return u.now;
-  if (diff < HOUR) return `${Math.floor(diff / MIN)}${u.m}`;
-  if (diff < DAY) return `${Math.floor(diff / HOUR)}${u.h}`;
-  if (diff < 7 * DAY) return `${Math.floor(diff / DAY)}${u.d}`;
+  if (diff < HOUR) return `${Math.floor(diff / MIN)}${u.m}${u.ago}`;
+  if (diff < DAY) return `${Math.floor(diff / HOUR)}${u.h}${u.ago}`;
+  if (diff < 7 * DAY) return `${Math.floor(diff / DAY)}${u.d}${u.ago}`;
   const d = new Date(at);
   const sameYear = d.getFullYear() === new Date(now).getFullYear();
   return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en', {
