@@ -8,7 +8,7 @@ describe('routes', () => {
     expect(parseRoute('#/admin/users')).toEqual({ name: 'admin', tab: 'users' });
     expect(parseRoute('#/admin/nope')).toEqual({ name: 'admin', tab: 'inboxes' });
     expect(parseRoute('#/floor')).toEqual({ name: 'floor' });
-    for (const h of ['#/inbox', '#/conversations/x', '#/floor', '#/admin/teams', '#/settings']) {
+    for (const h of ['#/inbox', '#/conversations/x', '#/floor', '#/admin/teams', '#/admin/canned', '#/settings']) {
       expect(routeToHash(parseRoute(h))).toBe(h);
     }
   });

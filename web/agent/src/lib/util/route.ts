@@ -1,13 +1,13 @@
 // Hash routes, so a reload or a pasted link works behind any static server.
 
-export type AdminTab = 'inboxes' | 'users' | 'teams' | 'tokens';
+export type AdminTab = 'inboxes' | 'users' | 'teams' | 'canned' | 'tokens';
 export type Route =
   | { name: 'inbox'; conversationId: string | null }
   | { name: 'floor' }
   | { name: 'admin'; tab: AdminTab }
   | { name: 'settings' };
 
-const ADMIN_TABS: AdminTab[] = ['inboxes', 'users', 'teams', 'tokens'];
+const ADMIN_TABS: AdminTab[] = ['inboxes', 'users', 'teams', 'canned', 'tokens'];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
