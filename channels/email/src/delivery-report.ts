@@ -63,7 +63,7 @@ export function parseDeliveryReport(input: ReportInput): DeliveryReport | null {
 function pickOriginal(body: string, own: string | null | undefined): string | null {
   const ids: string[] = [];
   const re = /^[ \t]*(?:Original-)?Message-ID[ \t]*:[ \t]*(<[^<>\s]+>)/gim;
-  for (let m = re.exec(body); m; m = re.exec(body)) ids.push(m[1] as string);
+  for (let m = re.exec(body); m; m = re.exec(body)) ids.push(m[1]);
   const candidates = ids.filter((id) => id !== own);
   return candidates.find((id) => conversationIdFromMessageId(id) !== null) ?? candidates[0] ?? null;
 }
@@ -88,7 +88,7 @@ function unfold(s: string): string {
 function fields(body: string, name: string): string[] {
   const re = new RegExp(`^[ \\t]*${name}[ \\t]*:[ \\t]*(.+)$`, 'gim');
   const out: string[] = [];
-  for (let m = re.exec(body); m; m = re.exec(body)) out.push((m[1] as string).trim());
+  for (let m = re.exec(body); m; m = re.exec(body)) out.push((m[1]).trim());
   return out;
 }
 

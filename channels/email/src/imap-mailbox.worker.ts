@@ -55,6 +55,9 @@ export class ImapMailboxWorker {
   private attempt = 0;
   private health: { ok: boolean; error?: string } | null = null;
   private leaseRenewedAt = 0;
+  private connected = false;
+  private readonly stoppedSignal: Promise<'stopped'>;
+  private signalStopped: () => void = () => undefined;
 
   constructor(
     private readonly resolved: ResolvedInbox<unknown>,
@@ -64,6 +67,7 @@ export class ImapMailboxWorker {
     private readonly opts: MailboxWorkerOptions,
   ) {
     this.log = new Logger(`EmailPoller:${resolved.inbox.id}`);
+    this.stoppedSignal = new Promise((resolve) => { this.signalStopped = () => resolve('stopped'); });
   }
 
   get inboxId(): string {
@@ -78,9 +82,12 @@ export class ImapMailboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
+    this.signalStopped();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const client = this.client;
-    if (client) await withTimeout(client.logout(), 3000).catch(() => client.close());
+    // LOGOUT only on an established session (it waits for the command in flight); a handshake is just cut.
+    if (client && this.connected) await withTimeout(client.logout(), 3000).catch(() => client.close());
+    else client?.close();
     await this.loop;
     await this.syncing?.catch(() => undefined);
     await this.runtime.releaseLease(this.resolved.inbox, LEASE_NAME, this.holderId).catch(() => undefined);
@@ -103,9 +110,10 @@ export class ImapMailboxWorker {
       .catch((err: unknown) => {
         // The sink (our database) or the connection failed mid-batch: the checkpoint stayed at the last
         // success, so retrying later neither loses nor duplicates anything.
+        if (this.stopped) return;
         this.syncFailures++;
         this.log.warn(`sync failed (attempt ${this.syncFailures}): ${errorText(err)}`);
-        if (!this.stopped) {
+        {
           this.retryTimer = setTimeout(() => this.requestSync(), backoff(this.syncFailures - 1, this.opts.backoffMinMs, this.opts.backoffMaxMs));
         }
       })
@@ -162,11 +170,16 @@ export class ImapMailboxWorker {
     let poll: NodeJS.Timeout | null = null;
     try {
       if (this.stopped) return;
+      // imapflow's connect() may never settle once the client is closed mid-handshake: race it with stop().
+      const connecting = client.connect();
+      connecting.catch(() => undefined);
       try {
-        await client.connect();
+        const outcome = await Promise.race([connecting.then(() => 'up' as const), this.stoppedSignal]);
+        if (outcome === 'stopped') return;
       } catch (err) {
         throw new StageError('connect', err, target);
       }
+      this.connected = true;
       try {
         await client.mailboxOpen('INBOX', { readOnly: true });
       } catch (err) {
@@ -183,6 +196,7 @@ export class ImapMailboxWorker {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       await this.syncing?.catch(() => undefined);
       this.client = null;
+      this.connected = false;
       client.close();
     }
   }
@@ -344,6 +358,6 @@ function errorText(err: unknown): string {
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e); });
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e instanceof Error ? e : new Error(String(e))); });
   });
 }

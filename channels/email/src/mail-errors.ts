@@ -12,7 +12,7 @@ interface MailLibError {
   command?: string;
 }
 
-const asMailError = (err: unknown): MailLibError => (typeof err === 'object' && err !== null ? (err as MailLibError) : { message: String(err) });
+const asMailError = (err: unknown): MailLibError => (typeof err === 'object' && err !== null ? (err) : { message: String(err) });
 
 const TLS_RE = /(CERT|SSL|TLS|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ALTNAME)/i;
 

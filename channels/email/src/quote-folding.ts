@@ -48,8 +48,8 @@ export function foldQuotedText(body: string): FoldResult {
   // 1. Outlook-style history: an "Original Message" rule or a From:/Sent: header block. Not ">"-quoted, so it
   //    can only be recognised by its header; everything below it is old.
   for (let i = 0; i < lines.length; i++) {
-    if (ORIGINAL_SEPARATOR.test(lines[i] as string) || isHeaderBlock(lines, i) ||
-      (UNDERSCORE_RULE.test(lines[i] as string) && isHeaderBlock(lines, nextNonBlank(lines, i + 1)))) {
+    if (ORIGINAL_SEPARATOR.test(lines[i]) || isHeaderBlock(lines, i) ||
+      (UNDERSCORE_RULE.test(lines[i]) && isHeaderBlock(lines, nextNonBlank(lines, i + 1)))) {
       cut = i;
       break;
     }
@@ -69,12 +69,12 @@ export function foldQuotedText(body: string): FoldResult {
 
   // 3. A trailing block of "> " lines (top-posting without an attribution line).
   let end = cut;
-  while (end > 0 && (isQuoted(lines[end - 1] as string) || isBlank(lines[end - 1] as string))) end--;
+  while (end > 0 && (isQuoted(lines[end - 1]) || isBlank(lines[end - 1]))) end--;
   if (lines.slice(end, cut).some(isQuoted)) cut = end;
 
   // 4. The "-- " signature delimiter (RFC 3676); many clients strip the trailing space.
   for (let i = 1; i < cut; i++) {
-    const l = (lines[i] as string).replace(/\s+$/, '');
+    const l = (lines[i]).replace(/\s+$/, '');
     if ((l === '--' || l === '-- ') && lines.slice(0, i).some((x) => !isBlank(x))) {
       cut = i;
       break;
@@ -83,7 +83,7 @@ export function foldQuotedText(body: string): FoldResult {
 
   // 5. "Sent from my iPhone" and friends, and the blank lines around them.
   let tail = cut;
-  while (tail > 0 && (isBlank(lines[tail - 1] as string) || MOBILE_FOOTER.test(lines[tail - 1] as string))) tail--;
+  while (tail > 0 && (isBlank(lines[tail - 1]) || MOBILE_FOOTER.test(lines[tail - 1]))) tail--;
   cut = tail;
 
   const text = lines.slice(0, cut).join('\n').trim();
@@ -94,7 +94,7 @@ export function foldQuotedText(body: string): FoldResult {
 
 /** Number of lines (1–3) the attribution at line i spans, or 0. */
 function attributionSpan(lines: string[], i: number): number {
-  const first = lines[i] as string;
+  const first = lines[i];
   if (isQuoted(first)) return 0;
   if (CJK_ATTRIBUTION.test(first) && /\d/.test(first)) return 1;
   if (!ATTRIBUTION_START.test(first)) {
@@ -106,7 +106,7 @@ function attributionSpan(lines: string[], i: number): number {
     const joined = lines.slice(i, i + span).join(' ');
     // A date or an address distinguishes an attribution from a sentence like "On Monday my colleague wrote:".
     if (ATTRIBUTION_END.some((re) => re.test(joined)) && /\d|@/.test(joined)) return span;
-    if (span > 1 && isQuoted(lines[i + span - 1] as string)) break;
+    if (span > 1 && isQuoted(lines[i + span - 1])) break;
   }
   return 0;
 }
@@ -114,11 +114,11 @@ function attributionSpan(lines: string[], i: number): number {
 function isHeaderBlock(lines: string[], i: number): boolean {
   if (i < 0 || i >= lines.length) return false;
   const strip = (l: string) => l.replace(/^\s*>\s?/, '');
-  if (!HEADER_FROM.test(strip(lines[i] as string))) return false;
+  if (!HEADER_FROM.test(strip(lines[i]))) return false;
   let sent = false;
   let other = false;
   for (let j = i + 1; j < Math.min(lines.length, i + 7); j++) {
-    const l = strip(lines[j] as string);
+    const l = strip(lines[j]);
     if (HEADER_SENT.test(l)) sent = true;
     else if (HEADER_OTHER.test(l)) other = true;
   }
@@ -126,6 +126,6 @@ function isHeaderBlock(lines: string[], i: number): boolean {
 }
 
 function nextNonBlank(lines: string[], from: number): number {
-  for (let i = from; i < lines.length; i++) if (!isBlank(lines[i] as string)) return i;
+  for (let i = from; i < lines.length; i++) if (!isBlank(lines[i])) return i;
   return -1;
 }

@@ -63,7 +63,7 @@ export function buildMessageId(conversationId: string, deliveryId: string, inbox
 /** The conversation id carried by one of our Message-IDs, or null. */
 export function conversationIdFromMessageId(messageId: string): string | null {
   const m = TOKEN_RE.exec(messageId.trim());
-  return m ? (m[1] as string) : null;
+  return m ? (m[1]) : null;
 }
 
 /** `support+c<conversationId>@example.com` → conversationId, when the local part matches the inbox address. */
