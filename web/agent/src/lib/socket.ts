@@ -21,6 +21,9 @@ type Handler<E extends ServerEvent> = (p: Payload<E>) => void;
 
 const handlers = new Map<string, Set<(p: unknown) => void>>();
 const watching = new Set<string>();
+/** watch/unwatch asked for while offline: a recovered session still needs them sent */
+const pendingWatch = new Set<string>();
+const pendingUnwatch = new Set<string>();
 let socket: Socket<AgentServerEvents, AgentClientEvents> | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -72,8 +75,12 @@ export function connect(token: string, hooks: SocketHooks): void {
   s.on('connect', () => {
     const first = !get(connection).everConnected;
     setState({ state: 'connected', everConnected: true, lastError: null });
-    // Rooms survive only a recovered session; otherwise join them again.
-    if (!s.recovered) for (const id of watching) s.emit('conversation.watch', { conversationId: id }, () => {});
+    // Rooms survive only a recovered session; otherwise join them again. Changes made while offline are
+    // sent either way.
+    for (const id of s.recovered ? pendingWatch : watching) s.emit('conversation.watch', { conversationId: id }, () => {});
+    if (s.recovered) for (const id of pendingUnwatch) s.emit('conversation.unwatch', { conversationId: id }, () => {});
+    pendingWatch.clear();
+    pendingUnwatch.clear();
     if (!first) hooks.onReconnect(s.recovered);
   });
 
@@ -104,6 +111,8 @@ export function disconnect(): void {
   socket?.disconnect();
   socket = null;
   watching.clear();
+  pendingWatch.clear();
+  pendingUnwatch.clear();
   setState({ state: 'idle', everConnected: false, lastError: null });
 }
 
@@ -124,12 +133,16 @@ export function emit<E extends ClientEvent>(event: E, payload: ClientPayload<E>,
 
 export function watch(conversationId: string): void {
   watching.add(conversationId);
-  void emit('conversation.watch', { conversationId });
+  pendingUnwatch.delete(conversationId);
+  if (socket?.connected) void emit('conversation.watch', { conversationId });
+  else pendingWatch.add(conversationId);
 }
 
 export function unwatch(conversationId: string): void {
   watching.delete(conversationId);
-  void emit('conversation.unwatch', { conversationId });
+  pendingWatch.delete(conversationId);
+  if (socket?.connected) void emit('conversation.unwatch', { conversationId });
+  else pendingUnwatch.add(conversationId);
 }
 
 export function isConnected(): boolean {
