@@ -1,7 +1,9 @@
 import type { Type } from '@nestjs/common';
 import { TwilioChannelModule } from '@parley/channel-twilio';
+import { WebchatChannelModule } from '@parley/channel-webchat';
 
 /** Channel modules besides the API channel: one line each (DESIGN §2, "one registration"). */
 export const CHANNEL_MODULES: Type[] = [
   TwilioChannelModule,
+  WebchatChannelModule,
 ];
