@@ -19,7 +19,7 @@ export class ApiChannelAdapter implements ChannelAdapter<ApiChannelConfig> {
   validateConfig(config: unknown, ctx: { allowPrivateUrls: boolean }): ApiChannelConfig {
     const c = (config ?? {}) as Record<string, unknown>;
     const unknownKeys = Object.keys(c).filter((k) => k !== 'callbackUrl');
-    if (unknownKeys.length) throw new ChannelConfigError(unknownKeys[0]!, 'is not a setting of the api channel');
+    if (unknownKeys.length) throw new ChannelConfigError(unknownKeys[0], 'is not a setting of the api channel');
     if (c.callbackUrl === undefined || c.callbackUrl === null || c.callbackUrl === '') return {};
     if (typeof c.callbackUrl !== 'string') throw new ChannelConfigError('callbackUrl', 'must be a URL string');
     try { new URL(c.callbackUrl); } catch { throw new ChannelConfigError('callbackUrl', 'is not a valid URL'); }

@@ -28,7 +28,7 @@ export class TwilioMediaFetcher {
     const out: MediaFetchResult = { attachments: [], failures: [] };
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') out.attachments.push(r.value);
-      else out.failures.push({ url: media[i]!.url, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+      else out.failures.push({ url: media[i].url, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
     });
     return out;
   }
@@ -63,7 +63,7 @@ export class TwilioMediaFetcher {
       }
       const data = Buffer.from(await res.arrayBuffer());
       if (data.length > MAX_BYTES) throw new Error(`media larger than ${MAX_BYTES} bytes`);
-      const contentType = (m.contentType ?? res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim().toLowerCase();
+      const contentType = (m.contentType ?? res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
       const name = `${m.sid ?? `media-${index + 1}`}.${EXTENSIONS[contentType] ?? 'bin'}`;
       return { name, contentType, data };
     }

@@ -24,7 +24,7 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
 export function bearerOf(header: string | string[] | undefined): string | null {
   const h = Array.isArray(header) ? header[0] : header;
   const m = /^Bearer\s+(\S+)$/i.exec(h ?? '');
-  return m ? m[1]! : null;
+  return m ? m[1] : null;
 }
 
 /** Global guard: every route needs a live token unless marked @Public; @MinRole checks the role. */

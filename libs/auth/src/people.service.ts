@@ -36,7 +36,7 @@ export class PeopleService {
         _id: newId(), name: input.name.trim(), email: input.email.trim().toLowerCase(), passwordHash: await hashPassword(input.password),
         role: input.role, active: true, isOwner: !!input.isOwner, phone: input.phone ?? null, totpSecret: null, totpEnabled: false,
         presence: 'offline', presenceChoice: 'online', createdAt: now, updatedAt: now,
-      } as U);
+      });
       await this.audit.record(workspaceId, actorId, 'user.created', 'user', u._id, { role: input.role });
       return toUserDto(u);
     } catch (e) {
@@ -80,7 +80,7 @@ export class PeopleService {
 
   async createTeam(workspaceId: string, input: { name: string; memberIds: string[] }): Promise<TeamDto> {
     await this.assertUsers(workspaceId, input.memberIds);
-    const t = await this.teams.insert(workspaceId, { _id: newId(), name: input.name.trim(), memberIds: [...new Set(input.memberIds)], createdAt: new Date() } as T);
+    const t = await this.teams.insert(workspaceId, { _id: newId(), name: input.name.trim(), memberIds: [...new Set(input.memberIds)], createdAt: new Date() });
     return { id: t._id, name: t.name, memberIds: t.memberIds };
   }
 

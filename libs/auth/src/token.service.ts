@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Database } from '@parley/persistence';
 import { APP_CONFIG, type AppConfig, randomToken } from '@parley/platform';
 import { DomainEvents, type Actor } from '@parley/core';
-import type { Role } from '@parley/contracts';
+
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -35,8 +35,8 @@ export class TokenService {
     const user = await this.db.users.findOne({ _id: t.userId, workspaceId: t.workspaceId }).lean().exec();
     if (!user || !user.active) return null;
     return {
-      userId: user._id, workspaceId: user.workspaceId, role: user.role as Role, name: user.name,
-      tokenId: t._id, tokenKind: t.kind as 'access' | 'api', isOwner: !!user.isOwner,
+      userId: user._id, workspaceId: user.workspaceId, role: user.role, name: user.name,
+      tokenId: t._id, tokenKind: t.kind, isOwner: !!user.isOwner,
     };
   }
 

@@ -52,7 +52,7 @@ function toMinutes(hhmm: string): number | null {
 }
 
 function previousDay(day: Weekday): Weekday {
-  return WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7]!;
+  return WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7];
 }
 
 /**

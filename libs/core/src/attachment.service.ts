@@ -10,6 +10,8 @@ export type AttachmentRow = AttachmentDoc & { _id: string };
 export const INLINE_SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 export function safeFileName(name: string): string {
+  // Control characters in a file name would break the Content-Disposition header: stripping them is the point.
+  // eslint-disable-next-line no-control-regex
   const cleaned = name.replace(/[\u0000-\u001f\u007f"\\/]/g, '_').trim().slice(0, 200);
   return cleaned || 'file';
 }
@@ -25,9 +27,9 @@ export class AttachmentService {
   async store(workspaceId: string, file: { name: string; contentType: string; data: Buffer; contentId?: string | null }, uploadedBy: { type: 'user' | 'contact' | 'system'; id?: string }, conversationId: string | null = null): Promise<AttachmentRow> {
     const { key, size } = await this.blobs.put(file.data);
     return this.repo.insert(workspaceId, {
-      _id: newId(), name: safeFileName(file.name), contentType: (file.contentType || 'application/octet-stream').toLowerCase().split(';')[0]!.trim(), size,
+      _id: newId(), name: safeFileName(file.name), contentType: (file.contentType || 'application/octet-stream').toLowerCase().split(';')[0].trim(), size,
       blobKey: key, uploadedBy, conversationId, contentId: file.contentId ?? null, createdAt: new Date(),
-    } as AttachmentRow);
+    });
   }
 
   /** Attachments a new message may carry: uploaded by this author and not yet used elsewhere. */

@@ -26,7 +26,7 @@ export class CannedResponseService {
     const clash = await this.repo.findOne(actor.workspaceId, { shortcut, $or: [{ scope: 'shared' }, { ownerId: actor.userId }] });
     if (clash) throw conflict(`the shortcut /${shortcut} is taken`);
     const now = new Date();
-    return this.dto(await this.repo.insert(actor.workspaceId, { _id: newId(), shortcut, text: input.text, scope: input.scope, ownerId: input.scope === 'personal' ? actor.userId : null, createdAt: now, updatedAt: now } as Row));
+    return this.dto(await this.repo.insert(actor.workspaceId, { _id: newId(), shortcut, text: input.text, scope: input.scope, ownerId: input.scope === 'personal' ? actor.userId : null, createdAt: now, updatedAt: now }));
   }
 
   private async editable(actor: Actor, id: string): Promise<Row> {

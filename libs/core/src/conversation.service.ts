@@ -59,7 +59,7 @@ export class ConversationService {
     const terms = q.q ? queryTerms(q.q) : [];
     if (terms.length) and.push({ terms: { $all: terms } });
     const limit = Math.min(Math.max(q.limit ?? 25, 1), 100);
-    const filter: RootFilterQuery<Conv> = and.length === 1 ? and[0]! : { $and: and.filter((x) => Object.keys(x).length) };
+    const filter: RootFilterQuery<Conv> = and.length === 1 ? and[0] : { $and: and.filter((x) => Object.keys(x).length) };
 
     let removed: string[] | undefined;
     const pageFilter: RootFilterQuery<Conv>[] = [filter];
@@ -74,7 +74,7 @@ export class ConversationService {
       const { at, id } = decodeCursor(q.cursor);
       pageFilter.push({ $or: [{ lastActivityAt: { $lt: at } }, { lastActivityAt: at, _id: { $lt: id } }] });
     }
-    const rows = await this.store.repo.find(actor.workspaceId, pageFilter.length === 1 ? pageFilter[0]! : { $and: pageFilter }, { sort: { lastActivityAt: -1, _id: -1 }, limit: limit + 1 });
+    const rows = await this.store.repo.find(actor.workspaceId, pageFilter.length === 1 ? pageFilter[0] : { $and: pageFilter }, { sort: { lastActivityAt: -1, _id: -1 }, limit: limit + 1 });
     const items = rows.slice(0, limit);
     return { items: items.map(toSummary), nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!) : null, ...(removed ? { removed } : {}) };
   }

@@ -76,7 +76,7 @@ export class ConversationStore {
       status, priority: 'none', assigneeId: args.assigneeId ?? null, teamId: args.teamId ?? null, labels: [], subject: args.subject ?? null,
       lastMessage: null, lastActivityAt: args.now, unreadCount: 0, readBy: {}, waitingSince: null, snoozeUntil: null,
       resolvedAt: status === 'resolved' ? args.now : null, pastAssigneeIds: [], meta: {}, terms: [], createdAt: args.now, updatedAt: args.now,
-    } as unknown as Conv);
+    });
   }
 
   /** Update one conversation and tell everyone who may see it. */

@@ -93,7 +93,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const adapter = this.registry.get(inbox.channel as ChannelKind);
     try {
       if (!adapter) throw new ChannelSendError(`no adapter for channel ${inbox.channel}`, false);
-      const result = await adapter.send({ inbox: this.inboxes.ref(inbox), config: this.inboxes.fullConfig(inbox), allowPrivateUrls: this.config.allowPrivateUrls }, await this.outbound(d, msg as unknown as Msg));
+      const result = await adapter.send({ inbox: this.inboxes.ref(inbox), config: this.inboxes.fullConfig(inbox), allowPrivateUrls: this.config.allowPrivateUrls }, await this.outbound(d, msg));
       await this.db.externalRefs.updateOne({ _id: refId(inbox._id, result.externalId) }, { $setOnInsert: { workspaceId: d.workspaceId, conversationId: d.conversationId, messageId: msg._id } }, { upsert: true }).exec();
       // A receipt may already have moved it further (fast providers); only queued becomes sent here.
       await this.finish(d, msg._id, { status: result.status ?? 'sent', externalId: result.externalId, error: null }, ['queued']);
@@ -129,7 +129,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const lastIn = prior.find((p) => p.direction === 'in');
     const atts = [];
     for (const a of m.attachments ?? []) {
-      const row = await this.attachments.repo.findById(d.workspaceId, a.id!);
+      const row = await this.attachments.repo.findById(d.workspaceId, a.id);
       if (row) atts.push({ id: row._id, name: row.name, contentType: row.contentType, size: row.size, path: this.attachments.filePath(row) });
     }
     return {

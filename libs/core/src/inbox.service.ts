@@ -51,13 +51,13 @@ export class InboxService {
     this.repo = new WorkspaceScopedRepository<InboxRow>(db.inboxes as never);
   }
 
-  adapterFor(kind: ChannelKind): ChannelAdapter {
+  adapterFor(kind: ChannelKind): ChannelAdapter<unknown> {
     const a = this.registry.get(kind);
     if (!a) throw invalid(`the ${kind} channel is not available in this version`, { channel: `unsupported: ${kind}` });
     return a;
   }
 
-  private async validate(adapter: ChannelAdapter, config: unknown): Promise<Record<string, unknown>> {
+  private async validate(adapter: ChannelAdapter<unknown>, config: unknown): Promise<Record<string, unknown>> {
     try {
       const v = adapter.validateConfig(config ?? {}, { allowPrivateUrls: this.config.allowPrivateUrls });
       return (v instanceof Promise ? await v : v) as Record<string, unknown>;
@@ -67,7 +67,7 @@ export class InboxService {
     }
   }
 
-  private split(adapter: ChannelAdapter, full: Record<string, unknown>): { pub: Record<string, unknown>; secret: Record<string, unknown> } {
+  private split(adapter: ChannelAdapter<unknown>, full: Record<string, unknown>): { pub: Record<string, unknown>; secret: Record<string, unknown> } {
     const pub = structuredClone(full);
     const secret: Record<string, unknown> = {};
     for (const k of adapter.secretKeys) {
@@ -84,7 +84,7 @@ export class InboxService {
       return validateBusinessHours(bh) as BusinessHoursDto;
     } catch (e) {
       const msg = (e as Error).message;
-      throw invalid(msg, { [msg.split(':')[0]!]: msg.slice(msg.indexOf(':') + 1).trim() });
+      throw invalid(msg, { [msg.split(':')[0]]: msg.slice(msg.indexOf(':') + 1).trim() });
     }
   }
 
@@ -104,7 +104,7 @@ export class InboxService {
       teamId: input.teamId ?? null, memberIds: [...new Set(input.memberIds ?? [])],
       businessHours: this.checkHours(input.businessHours), reopenWindowDays: input.reopenWindowDays ?? 7,
       health: null, active: true, createdAt: now, updatedAt: now,
-    } as InboxRow);
+    });
     await this.audit.record(workspaceId, actorId, 'inbox.created', 'inbox', id, { channel: input.channel });
     this.events.emit('inbox.changed', { workspaceId, inboxId: id, channel: input.channel });
     return this.toDto(row, { reveal: true });

@@ -35,7 +35,7 @@ export class IngestService implements InboundSink {
     const inbox = await this.db.inboxes.findOne({ _id: event.inboxId, workspaceId }).lean().exec();
     if (!inbox) throw notFound('inbox');
     if (event.type === 'status') return this.status(workspaceId, event);
-    return this.message(workspaceId, inbox as InboxRow, event);
+    return this.message(workspaceId, inbox, event);
   }
 
   private async message(workspaceId: string, inbox: InboxRow, ev: InboundMessage | InboundCall): Promise<IngestResult> {
@@ -46,25 +46,25 @@ export class IngestService implements InboundSink {
 
     const contact = await this.contacts.resolve(workspaceId, inbox._id, ev.from);
     const isCall = ev.type === 'call';
-    const noise = !isCall && !!(ev as InboundMessage).noise;
+    const noise = !isCall && !!(ev).noise;
     const quiet = contact.blocked || noise;
     const now = new Date();
     const { conv, created } = await this.pickConversation(workspaceId, inbox, contact, ev, quiet, now);
 
-    const files = !isCall ? (ev as InboundMessage).attachments ?? [] : [];
+    const files = !isCall ? (ev).attachments ?? [] : [];
     const atts = [];
     for (const f of files) {
       const row = await this.attachments.store(workspaceId, { name: f.name, contentType: f.contentType, data: f.data, contentId: f.contentId }, { type: 'contact', id: contact._id }, conv._id);
       atts.push({ id: row._id, name: row.name, contentType: row.contentType, size: row.size });
     }
-    const text = isCall ? callText(ev as InboundCall) : ((ev as InboundMessage).text ?? '').slice(0, 100_000);
+    const text = isCall ? callText(ev) : ((ev).text ?? '').slice(0, 100_000);
     const msg = {
       _id: id, workspaceId, conversationId: conv._id, inboxId: inbox._id, direction: 'in', kind: isCall ? 'call' : 'message',
-      text, html: isCall ? null : (ev as InboundMessage).html ?? null, attachments: atts,
+      text, html: isCall ? null : (ev).html ?? null, attachments: atts,
       author: { type: 'contact', id: contact._id, name: contact.name }, status: 'received', error: null, externalId: ev.externalId,
       dedupeKey, clientId: null, mentions: [],
-      call: isCall ? { phase: ev.phase, durationSec: (ev as InboundCall).durationSec, recordingUrl: (ev as InboundCall).recordingUrl, transcript: (ev as InboundCall).transcript } : null,
-      meta: { ...(isCall ? {} : (ev as InboundMessage).meta ?? {}), ...(noise ? { noise: true } : {}), ...(contact.blocked ? { blocked: true } : {}), subject: isCall ? undefined : (ev as InboundMessage).subject },
+      call: isCall ? { phase: ev.phase, durationSec: (ev).durationSec, recordingUrl: (ev).recordingUrl, transcript: (ev).transcript } : null,
+      meta: { ...(isCall ? {} : (ev).meta ?? {}), ...(noise ? { noise: true } : {}), ...(contact.blocked ? { blocked: true } : {}), subject: isCall ? undefined : (ev).subject },
       createdAt: ev.at ?? now, updatedAt: now,
     };
     try {
@@ -77,17 +77,17 @@ export class IngestService implements InboundSink {
       throw e;
     }
     await this.db.externalRefs.updateOne({ _id: refId(inbox._id, ev.externalId) }, { $setOnInsert: { workspaceId, conversationId: conv._id, messageId: id } }, { upsert: true }).exec();
-    if (!isCall && (ev as InboundMessage).optOut !== undefined) await this.contacts.setOptOut(workspaceId, contact._id, !!(ev as InboundMessage).optOut);
+    if (!isCall && (ev).optOut !== undefined) await this.contacts.setOptOut(workspaceId, contact._id, !!(ev).optOut);
 
-    const counts = !quiet && !(isCall && !(ev as InboundCall).opens && ev.phase !== 'completed');
-    const reopen = !quiet && (!isCall || !!(ev as InboundCall).opens);
+    const counts = !quiet && !(isCall && !(ev).opens && ev.phase !== 'completed');
+    const reopen = !quiet && (!isCall || !!(ev).opens);
     const set: Record<string, unknown> = {
       lastMessage: { text: text.slice(0, 280), at: msg.createdAt, direction: 'in' }, lastActivityAt: now,
       terms: mergeTerms(conv.terms ?? [], [...(contact.terms ?? []), ...tokenize(`${(ev as InboundMessage).subject ?? ''} ${text}`).slice(0, 200)]),
     };
     if (reopen && conv.status !== 'open') Object.assign(set, { status: 'open', snoozeUntil: null, resolvedAt: null });
     if (reopen && !conv.waitingSince) set.waitingSince = msg.createdAt;
-    if (!conv.subject && !isCall && (ev as InboundMessage).subject) set.subject = (ev as InboundMessage).subject!.slice(0, 500);
+    if (!conv.subject && !isCall && (ev).subject) set.subject = (ev).subject.slice(0, 500);
     const updated = await this.store.update(workspaceId, conv._id, { $set: set, ...(counts ? { $inc: { unreadCount: 1 } } : {}) }, { silent: true });
     if (!contact.blocked) {
       if (created && !quiet) this.store.emitCreated(updated);
@@ -130,7 +130,7 @@ export class IngestService implements InboundSink {
   private async status(workspaceId: string, ev: InboundStatus): Promise<IngestResult> {
     const ref = await this.db.externalRefs.findById(refId(ev.inboxId, ev.externalId)).lean().exec();
     if (!ref || ref.workspaceId !== workspaceId) return { duplicate: true };
-    const allowedFrom = ev.status === 'failed' ? ['queued', 'sent'] : Object.keys(STATUS_RANK).filter((s) => STATUS_RANK[s]! < STATUS_RANK[ev.status]!);
+    const allowedFrom = ev.status === 'failed' ? ['queued', 'sent'] : Object.keys(STATUS_RANK).filter((s) => STATUS_RANK[s] < STATUS_RANK[ev.status]);
     const set: Record<string, unknown> = { status: ev.status, updatedAt: new Date() };
     if (ev.status === 'failed') set.error = ev.error ?? 'delivery failed';
     const m = await this.db.messages.findOneAndUpdate({ _id: ref.messageId, workspaceId, status: { $in: allowedFrom } }, { $set: set }, { new: true }).lean().exec();

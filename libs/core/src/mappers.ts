@@ -23,7 +23,7 @@ export function toMessageDto(m: Msg): MessageDto {
   const author = m.author as MessageDto['author'];
   const dto: MessageDto = {
     id: m._id, conversationId: m.conversationId, direction: m.direction as 'in' | 'out', kind: m.kind as MessageDto['kind'],
-    text: m.text ?? '', attachments: (m.attachments ?? []).map((a): AttachmentDto => ({ id: a.id!, name: a.name!, contentType: a.contentType!, size: a.size!, url: attachmentUrl(a.id!) })),
+    text: m.text ?? '', attachments: (m.attachments ?? []).map((a): AttachmentDto => ({ id: a.id!, name: a.name!, contentType: a.contentType!, size: a.size!, url: attachmentUrl(a.id) })),
     author, status: m.status as MessageDto['status'], createdAt: iso(m.createdAt)!,
   };
   if (m.html) dto.html = m.html;

@@ -61,7 +61,7 @@ export class MessageService {
     const id = dedupeKey ? messageIdFor(dedupeKey) : newId();
     if (dedupeKey) {
       const first = await this.db.messages.findById(id).lean().exec();
-      if (first) return { message: toMessageDto(first as unknown as Msg), created: false };
+      if (first) return { message: toMessageDto(first), created: false };
     }
     const isNote = !!input.private;
     let mentions: string[] = [];
@@ -85,7 +85,7 @@ export class MessageService {
     } catch (e) {
       if (isDuplicateKey(e) && dedupeKey) {
         const first = await this.db.messages.findById(id).lean().exec();
-        if (first) return { message: toMessageDto(first as unknown as Msg), created: false };
+        if (first) return { message: toMessageDto(first), created: false };
       }
       throw e;
     }
@@ -119,7 +119,7 @@ export class MessageService {
     const v = await this.access.visibility(actor);
     if (!v.all && !v.inboxIds.includes(inbox._id)) throw notFound('inbox');
     const type = ADDRESS_TYPE[inbox.channel as ChannelKind] ?? (inbox.channel as ChannelKind);
-    const contact = await this.contacts.resolve(actor.workspaceId, inbox._id, { type: type as never, value: input.to });
+    const contact = await this.contacts.resolve(actor.workspaceId, inbox._id, { type: type, value: input.to });
     const conv = await this.store.create({ workspaceId: actor.workspaceId, inboxId: inbox._id, channel: inbox.channel, contactId: contact._id, contactName: contact.name, subject: input.subject ?? null, now: new Date(), assigneeId: actor.userId });
     await this.store.pointSlot(actor.workspaceId, inbox._id, contact._id, conv._id);
     this.store.emitCreated(conv);

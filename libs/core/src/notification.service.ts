@@ -16,7 +16,7 @@ export class NotificationService {
   }
 
   async notify(workspaceId: string, userId: string, kind: 'mention' | 'assigned', conversationId: string, messageId: string | null = null): Promise<void> {
-    const row = await this.repo.insert(workspaceId, { _id: newId(), userId, kind, conversationId, messageId, readAt: null, createdAt: new Date() } as Row);
+    const row = await this.repo.insert(workspaceId, { _id: newId(), userId, kind, conversationId, messageId, readAt: null, createdAt: new Date() });
     this.events.emit('notification.created', { workspaceId, userId, notification: { id: row._id, kind, conversationId, messageId } });
   }
 

@@ -11,8 +11,8 @@ export function tokenize(text: string): string[] {
     if (!chunk) continue;
     if (CJK.test(chunk)) {
       const chars = [...chunk].filter((c) => CJK.test(c));
-      if (chars.length === 1) out.add(chars[0]!);
-      for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+      if (chars.length === 1) out.add(chars[0]);
+      for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
       const rest = [...chunk].filter((c) => !CJK.test(c)).join('');
       if (rest.length > 1) out.add(rest);
       continue;

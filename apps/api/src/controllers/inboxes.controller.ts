@@ -20,7 +20,7 @@ export class InboxesController {
   @Post() @MinRole('admin')
   create(@CurrentActor() a: Actor, @Body() body: unknown) {
     const b = parse(InboxBody, body);
-    return this.inboxes.create(a.workspaceId, { ...b, channel: b.channel as ChannelKind }, a.userId);
+    return this.inboxes.create(a.workspaceId, { ...b, channel: b.channel }, a.userId);
   }
 
   @Get() @MinRole('supervisor')

@@ -14,16 +14,16 @@ export class WorkspaceScopedRepository<T extends { _id: string; workspaceId: str
 
   protected f(workspaceId: string, filter: RootFilterQuery<T> = {}): ScopedFilter<T> {
     if (!workspaceId) throw new Error('workspaceId is required');
-    return { ...(filter as object), workspaceId } as ScopedFilter<T>;
+    return { ...(filter as object), workspaceId };
   }
 
   async findById(workspaceId: string, id: string): Promise<T | null> {
-    return this.model.findOne(this.f(workspaceId, { _id: id } as RootFilterQuery<T>)).lean<T>().exec();
+    return this.model.findOne(this.f(workspaceId, { _id: id })).lean<T>().exec();
   }
 
   async findByIds(workspaceId: string, ids: string[]): Promise<T[]> {
     if (ids.length === 0) return [];
-    return this.model.find(this.f(workspaceId, { _id: { $in: ids } } as RootFilterQuery<T>)).lean<T[]>().exec();
+    return this.model.find(this.f(workspaceId, { _id: { $in: ids } })).lean<T[]>().exec();
   }
 
   async find(workspaceId: string, filter: RootFilterQuery<T> = {}, opts: FindOpts = {}): Promise<T[]> {
@@ -44,7 +44,7 @@ export class WorkspaceScopedRepository<T extends { _id: string; workspaceId: str
 
   async insert(workspaceId: string, doc: Omit<T, 'workspaceId'> & { workspaceId?: string }): Promise<T> {
     const created = await this.model.create({ ...doc, workspaceId } as unknown as T);
-    return created.toObject() as T;
+    return created.toObject();
   }
 
   /** Conditional single-document update; returns the document after the change, or null if none matched. */
@@ -53,7 +53,7 @@ export class WorkspaceScopedRepository<T extends { _id: string; workspaceId: str
   }
 
   async updateById(workspaceId: string, id: string, update: UpdateQuery<T>): Promise<T | null> {
-    return this.update(workspaceId, { _id: id } as RootFilterQuery<T>, update);
+    return this.update(workspaceId, { _id: id }, update);
   }
 
   async updateMany(workspaceId: string, filter: RootFilterQuery<T>, update: UpdateQuery<T>): Promise<number> {
@@ -62,7 +62,7 @@ export class WorkspaceScopedRepository<T extends { _id: string; workspaceId: str
   }
 
   async deleteById(workspaceId: string, id: string): Promise<boolean> {
-    const r = await this.model.deleteOne(this.f(workspaceId, { _id: id } as RootFilterQuery<T>)).exec();
+    const r = await this.model.deleteOne(this.f(workspaceId, { _id: id })).exec();
     return r.deletedCount === 1;
   }
 }

@@ -80,7 +80,7 @@ export async function startEmbeddedDb(opts: StartEmbeddedDbOptions): Promise<Emb
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   const stderrTail: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     stderrTail.push(line);
     if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
     opts.onStderr?.(line);
@@ -124,7 +124,7 @@ export async function startEmbeddedDb(opts: StartEmbeddedDbOptions): Promise<Emb
 
     child.once('error', onError);
     child.once('exit', onEarlyExit);
-    const rl = createInterface({ input: child.stdout! });
+    const rl = createInterface({ input: child.stdout });
     rl.on('line', (line) => {
       const m = /^ready (mongodb:\/\/\S+)$/.exec(line.trim());
       if (m) finish(null, m[1]);
