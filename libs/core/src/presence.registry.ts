@@ -3,9 +3,24 @@ import type { PresenceStatus } from '@parley/contracts';
 import { DomainEvents } from './domain-events';
 
 /**
- * Presence as seen by this process's sockets, with an optional shared view from other processes (set by
- * libs/realtime when Redis is configured). A user is online while any socket is connected, unless they
- * chose away/busy; offline after the last socket has been gone for the grace period.
+ * How several API processes share presence (set by libs/realtime when Redis is configured). This process
+ * reports its own changes through it and asks it about users connected elsewhere.
+ */
+export interface PresenceCluster {
+  /** Is the user connected to another process (with sockets, or inside that process's grace period)? */
+  connectedElsewhere(workspaceId: string, userId: string): boolean;
+  /** Users of the workspace connected to other processes. */
+  connectedElsewhereIn(workspaceId: string): Iterable<string>;
+  localChanged(workspaceId: string, userId: string, connected: boolean): void;
+  choiceChanged(workspaceId: string, userId: string, status: PresenceStatus): void;
+  dropped(workspaceId: string, userId: string): void;
+}
+
+/**
+ * Presence: a user is online while any socket of theirs is connected (on any process), unless they chose
+ * away/busy; offline after the last socket has been gone for the grace period (a reload does not flap).
+ * A change is announced ('presence.updated') by the process where it happened; the others learn it quietly
+ * through the cluster, so every change reaches clients once.
  */
 @Injectable()
 export class PresenceRegistry {
@@ -14,66 +29,118 @@ export class PresenceRegistry {
   private readonly published = new Map<string, PresenceStatus>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private remote: ((workspaceId: string, userId: string) => PresenceStatus | null) | null = null;
+  private cluster: PresenceCluster | null = null;
   graceMs = 5_000;
 
   constructor(private readonly events: DomainEvents) {}
 
   setRemoteLookup(fn: (workspaceId: string, userId: string) => PresenceStatus | null): void { this.remote = fn; }
+  setCluster(cluster: PresenceCluster | null): void { this.cluster = cluster; }
 
   statusOf(workspaceId: string, userId: string): PresenceStatus {
-    const k = `${workspaceId}|${userId}`;
-    const local = this.published.get(k);
-    if (local && local !== 'offline') return local;
-    return this.remote?.(workspaceId, userId) ?? local ?? 'offline';
+    const s = this.compute(workspaceId, userId);
+    if (s !== 'offline') return s;
+    return this.remote?.(workspaceId, userId) ?? 'offline';
+  }
+
+  /** Is the user connected to this process (sockets or grace period)? */
+  connectedHere(workspaceId: string, userId: string): boolean {
+    const k = key(workspaceId, userId);
+    return this.sockets.has(k) || this.graceTimers.has(k);
+  }
+
+  /** Users connected to this process, for a newly started peer. */
+  localUsers(): Array<{ workspaceId: string; userId: string }> {
+    const keys = new Set([...this.sockets.keys(), ...this.graceTimers.keys()]);
+    return [...keys].map(split);
+  }
+
+  choices(): Array<{ workspaceId: string; userId: string; status: PresenceStatus }> {
+    return [...this.choice].map(([k, status]) => ({ ...split(k), status }));
   }
 
   connected(workspaceId: string, userId: string, socketId: string): void {
-    const k = `${workspaceId}|${userId}`;
+    const k = key(workspaceId, userId);
+    const was = this.connectedHere(workspaceId, userId);
     clearTimeout(this.graceTimers.get(k));
     this.graceTimers.delete(k);
     const set = this.sockets.get(k) ?? new Set<string>();
     set.add(socketId);
     this.sockets.set(k, set);
-    this.publish(workspaceId, userId, this.choice.get(k) ?? 'online');
+    if (!was) this.cluster?.localChanged(workspaceId, userId, true);
+    this.refresh(workspaceId, userId, true);
   }
 
   disconnected(workspaceId: string, userId: string, socketId: string): void {
-    const k = `${workspaceId}|${userId}`;
+    const k = key(workspaceId, userId);
     const set = this.sockets.get(k);
-    set?.delete(socketId);
-    if (set && set.size > 0) return;
+    if (!set?.delete(socketId)) return;
+    if (set.size > 0) return;
     this.sockets.delete(k);
     clearTimeout(this.graceTimers.get(k));
     this.graceTimers.set(k, setTimeout(() => {
       this.graceTimers.delete(k);
-      if (!this.sockets.has(k)) this.publish(workspaceId, userId, 'offline');
+      if (this.sockets.has(k)) return;
+      this.cluster?.localChanged(workspaceId, userId, false);
+      this.refresh(workspaceId, userId, true);
     }, this.graceMs).unref());
   }
 
-  /** Forget a user at once (deactivation): no grace period. */
-  drop(workspaceId: string, userId: string): void {
-    const k = `${workspaceId}|${userId}`;
+  /** Forget a user at once (deactivation): no grace period, on every process. */
+  drop(workspaceId: string, userId: string, opts: { quiet?: boolean } = {}): void {
+    const k = key(workspaceId, userId);
     this.sockets.delete(k);
     clearTimeout(this.graceTimers.get(k));
-    this.publish(workspaceId, userId, 'offline');
+    this.graceTimers.delete(k);
+    if (!opts.quiet) this.cluster?.dropped(workspaceId, userId);
+    this.published.set(k, 'offline');
+    if (!opts.quiet) this.events.emit('presence.updated', { workspaceId, userId, status: 'offline' });
   }
 
   choose(workspaceId: string, userId: string, status: PresenceStatus): void {
-    const k = `${workspaceId}|${userId}`;
-    this.choice.set(k, status === 'offline' ? 'away' : status);
-    if (this.sockets.has(k)) this.publish(workspaceId, userId, this.choice.get(k)!);
+    const k = key(workspaceId, userId);
+    const chosen: PresenceStatus = status === 'offline' ? 'away' : status;
+    this.choice.set(k, chosen);
+    this.cluster?.choiceChanged(workspaceId, userId, chosen);
+    this.refresh(workspaceId, userId, true);
+  }
+
+  /**
+   * Another process reported a change. Its process announced it already, so by default this only updates
+   * what we consider published; `announce` is for changes nobody else will report (a peer that vanished).
+   */
+  remoteChanged(workspaceId: string, userId: string, opts: { announce?: boolean } = {}): void {
+    this.refresh(workspaceId, userId, !!opts.announce);
+  }
+
+  remoteChoice(workspaceId: string, userId: string, status: PresenceStatus): void {
+    this.choice.set(key(workspaceId, userId), status);
+    this.refresh(workspaceId, userId, false);
   }
 
   onlineUserIds(workspaceId: string): string[] {
-    const out: string[] = [];
-    for (const [k, s] of this.published) if (s === 'online' && k.startsWith(`${workspaceId}|`)) out.push(k.slice(workspaceId.length + 1));
-    return out;
+    const ids = new Set<string>();
+    for (const k of [...this.sockets.keys(), ...this.graceTimers.keys()]) if (k.startsWith(`${workspaceId}|`)) ids.add(split(k).userId);
+    for (const id of this.cluster?.connectedElsewhereIn(workspaceId) ?? []) ids.add(id);
+    return [...ids].filter((id) => this.compute(workspaceId, id) === 'online');
   }
 
-  private publish(workspaceId: string, userId: string, status: PresenceStatus): void {
-    const k = `${workspaceId}|${userId}`;
-    if (this.published.get(k) === status) return;
-    this.published.set(k, status);
-    this.events.emit('presence.updated', { workspaceId, userId, status });
+  private compute(workspaceId: string, userId: string): PresenceStatus {
+    const connected = this.connectedHere(workspaceId, userId) || !!this.cluster?.connectedElsewhere(workspaceId, userId);
+    return connected ? this.choice.get(key(workspaceId, userId)) ?? 'online' : 'offline';
   }
+
+  private refresh(workspaceId: string, userId: string, announce: boolean): void {
+    const k = key(workspaceId, userId);
+    const status = this.compute(workspaceId, userId);
+    if ((this.published.get(k) ?? 'offline') === status) return;
+    this.published.set(k, status);
+    if (announce) this.events.emit('presence.updated', { workspaceId, userId, status });
+  }
+}
+
+const key = (workspaceId: string, userId: string) => `${workspaceId}|${userId}`;
+function split(k: string): { workspaceId: string; userId: string } {
+  const i = k.indexOf('|');
+  return { workspaceId: k.slice(0, i), userId: k.slice(i + 1) };
 }
