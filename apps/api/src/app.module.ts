@@ -6,6 +6,7 @@ import { CoreModule } from '@parley/core';
 import { Database } from '@parley/persistence';
 import type { AppConfig, Logger } from '@parley/platform';
 import { ApiChannelModule } from '@parley/channel-api';
+import { RealtimeModule } from '@parley/realtime';
 import { ErrorFilter } from './http/error.filter';
 import { AuthController } from './controllers/auth.controller';
 import { PeopleController } from './controllers/people.controller';
@@ -23,7 +24,7 @@ export class AppModule {
   static forRoot(deps: { config: AppConfig; db: Database; logger: Logger }): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(deps), ChannelKitModule, AuthModule, ApiChannelModule, ...CHANNEL_MODULES],
+      imports: [CoreModule.forRoot(deps), ChannelKitModule, AuthModule, RealtimeModule, ApiChannelModule, ...CHANNEL_MODULES],
       controllers: [
         HealthController, AuthController, PeopleController, InboxesController, ConversationsController, ContactsController,
         NotificationsController, CannedResponsesController, AttachmentsController,

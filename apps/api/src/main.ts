@@ -6,6 +6,7 @@ import express from 'express';
 import path from 'node:path';
 import { Database } from '@parley/persistence';
 import { ConfigError, createLogger, loadConfig, startEmbeddedDb, type AppConfig, type EmbeddedDb, type Logger } from '@parley/platform';
+import { ParleyIoAdapter } from '@parley/realtime';
 
 import { AppModule } from './app.module';
 import { NestPinoLogger } from './http/nest-logger';
@@ -38,6 +39,9 @@ export async function startHub(config: AppConfig, log: Logger) {
   http.get('/api/v1/openapi.json', (_req, res) => { res.json(doc); });
   mountWebApps(http, path.resolve(__dirname, '../../..'));
   app.enableShutdownHooks();
+  const io = new ParleyIoAdapter(app, { redisUrl: config.redisUrl, keyPrefix: process.env.PARLEY_REDIS_PREFIX || undefined, log });
+  await io.connect();
+  app.useWebSocketAdapter(io);
   await app.init();
   await app.get(SeedService).run();
   await app.listen(config.port, config.host);
