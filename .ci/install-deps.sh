@@ -8,3 +8,10 @@ if ! command -v dovecot >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dovecot-imapd
 fi
 # --- end email channel ---
+
+# --- web chat widget: Chromium for test/e2e/widget.browser.test.ts (playwright-core drives /usr/bin/chromium) ---
+command -v chromium >/dev/null 2>&1 || {
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+}
+# --- end web chat widget ---

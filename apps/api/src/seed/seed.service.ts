@@ -44,6 +44,14 @@ export class SeedService {
     for (const l of logins.slice(1)) ids.push((await this.people.createUser(ws.id, l, ws.admin.id)).id);
     const team = await this.people.createTeam(ws.id, { name: 'Support', memberIds: ids.slice(1) });
     const inbox = await this.inboxes.create(ws.id, { name: 'Website API', channel: 'api', config: {}, teamId: team.id, memberIds: ids.slice(2) }, ws.admin.id);
+    // The page at /demo embeds the widget for this inbox: `demo: true` lets GET /widget/demo-token hand out its token.
+    await this.inboxes.create(ws.id, {
+      name: 'Website chat', channel: 'webchat', teamId: team.id, memberIds: ids.slice(2),
+      config: {
+        greeting: 'Hi there! Ask us anything, we usually answer within a few minutes.', teamName: 'Parley Support', color: '#4f46e5',
+        awayMessage: 'We are away right now. Leave a message and your email, and we will get back to you.', demo: true,
+      },
+    }, ws.admin.id);
     const samples = [
       { who: 'maria@example.com', name: 'Maria Garcia', text: 'Hi! My order #1042 has not arrived yet. Can you check?' },
       { who: 'li.wei@example.com', name: 'Li Wei', text: '你好，我想修改我的收货地址。' },
@@ -54,6 +62,6 @@ export class SeedService {
     }
     const lines = logins.map((l) => `  ${l.role.padEnd(10)} ${l.email.padEnd(24)} ${l.password}`).join('\n');
     // Printed once, on the first start only, to the console (not the JSON log): the operator needs to read it.
-    process.stdout.write(`\nParley demo workspace created. Logins (shown once):\n${lines}\n  API inbox token: ${inbox.inboxToken}\n\n`);
+    process.stdout.write(`\nParley demo workspace created. Logins (shown once):\n${lines}\n  API inbox token: ${inbox.inboxToken}\n  Web chat demo:   ${this.config.publicUrl}/demo\n\n`);
   }
 }
