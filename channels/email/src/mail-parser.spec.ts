@@ -370,3 +370,18 @@ describe('parseInboundEmail: broken input', () => {
     expect(events[0]?.type).toBe('message');
   });
 });
+
+describe('parseInboundEmail: arrival time', () => {
+  const raw = simpleMail(['Message-ID: <t@example.org>']);
+  it('places live mail at the moment it is read, whatever the sender clock says', async () => {
+    const before = Date.now();
+    const [m] = (await parseInboundEmail(Buffer.from(raw), { ...ctx, receivedAt: new Date(Date.now() - 2000) })) as InboundMessage[];
+    expect(m!.at.getTime()).toBeGreaterThanOrEqual(before);
+    expect(m!.meta?.sentAt).toBe('2025-01-06T10:00:00.000Z');
+  });
+  it('places backlog at the server receipt time', async () => {
+    const received = new Date(Date.now() - 3 * 3600_000);
+    const [m] = (await parseInboundEmail(Buffer.from(raw), { ...ctx, receivedAt: received })) as InboundMessage[];
+    expect(m!.at.getTime()).toBe(received.getTime());
+  });
+});

@@ -11,13 +11,14 @@ export interface ParseContext {
   inboxId: string;
   /** The inbox's own address: recognises plus-addressed replies and mail we sent ourselves. */
   inboxAddress: string;
-  /** When the server received it (IMAP INTERNALDATE): used when the Date header is missing or absurd. */
+  /** When the mail server received it (IMAP INTERNALDATE). */
   receivedAt?: Date;
 }
 
 const REPORT_PART_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/rfc822-headers',
   'message/rfc822', 'message/global', 'message/disposition-notification', 'message/global-headers']);
 const FUTURE_TOLERANCE_MS = 24 * 3600_000;
+const LIVE_WINDOW_MS = 10 * 60_000;
 
 /**
  * One raw RFC 5322 message → the events for the core: a message (possibly marked noise), a delivery status
@@ -34,7 +35,7 @@ export async function parseInboundEmail(raw: Buffer, ctx: ParseContext): Promise
   const headers = new HeaderReader(parsed.headerLines ?? []);
   const messageId = normalizeMessageId(parsed.messageId);
   const externalId = messageId ?? hashExternalId(raw);
-  const at = sentAt(parsed.date, ctx.receivedAt);
+  const at = arrivalTime(parsed.date, ctx.receivedAt);
   const sender = firstAddress(parsed.from) ?? firstAddress(headers.get('sender')) ?? firstAddress(headers.get('return-path'));
   const text = parsed.text ?? '';
 
@@ -69,6 +70,7 @@ export async function parseInboundEmail(raw: Buffer, ctx: ParseContext): Promise
     autoReplyReason(headers, parsed.subject, ctx.inboxAddress) ?? (fromSelf ? 'sent from the inbox address itself' : null);
 
   const meta: Record<string, unknown> = { fullText: text };
+  if (parsed.date && !Number.isNaN(parsed.date.getTime())) meta.sentAt = parsed.date.toISOString();
   if (references.length === 0) meta.newThread = true;
   if (noiseReason) meta.noiseReason = noiseReason;
   if (messageId === null) meta.missingMessageId = true;
@@ -158,10 +160,19 @@ function contentType(parsed: ParsedMail): { value: string; params: Record<string
   return undefined;
 }
 
-function sentAt(date: Date | undefined, receivedAt: Date | undefined): Date {
+/**
+ * When the message joins the conversation. The sender's Date header is their clock (often skewed, and only
+ * to the second), so a reply could sort before the agent message it answers. Mail the server received
+ * minutes ago is placed at the moment we read it; older mail (backlog after downtime, history import) at the
+ * server's receipt time. Without server data, the Date header within reason.
+ */
+function arrivalTime(date: Date | undefined, receivedAt: Date | undefined): Date {
   const now = Date.now();
+  if (receivedAt && !Number.isNaN(receivedAt.getTime())) {
+    return now - receivedAt.getTime() < LIVE_WINDOW_MS ? new Date(now) : receivedAt;
+  }
   if (date && !Number.isNaN(date.getTime()) && date.getTime() < now + FUTURE_TOLERANCE_MS) return date;
-  return receivedAt ?? new Date(now);
+  return new Date(now);
 }
 
 function isReportPart(a: Attachment, isReport: boolean): boolean {

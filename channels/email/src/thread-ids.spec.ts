@@ -54,3 +54,14 @@ describe('thread ids', () => {
     expect(threadKeyFor(['<foreign@x>'], ['support@example.com'], 'support@example.com')).toBeUndefined();
   });
 });
+
+describe('reference cap', () => {
+  it('keeps In-Reply-To and the newest References when a chain is long', () => {
+    const chain = Array.from({ length: 40 }, (_, i) => `<r${i}@x>`).join(' ');
+    const refs = collectReferences('<r39@x>', chain);
+    expect(refs).toHaveLength(20);
+    expect(refs[0]).toBe('<r39@x>');
+    expect(refs[1]).toBe('<r38@x>');
+    expect(refs).not.toContain('<r0@x>');
+  });
+});

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 
 const TOKEN_RE = /^<parley\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9]{6,64})@[^<>\s@]+>$/i;
 const CONVERSATION_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_REFERENCES = 50;
+/** The core looks up at most 20 references; keep the 20 most relevant rather than let it cut the parent off. */
+const MAX_REFERENCES = 20;
 
 /** `<local@domain>` or null: tolerant of missing brackets and surrounding junk. */
 export function normalizeMessageId(raw: string | undefined | null): string | null {
