@@ -118,6 +118,40 @@ describe('/agents: who sees what', () => {
   });
 });
 
+describe('/agents: teams', () => {
+  it('team members see the team\'s conversations, and stop when they leave the team', async () => {
+    const { w, C, S } = await setup();
+    const team = await w.admin.post('/api/v1/teams', { name: 'Escalations', memberIds: [w.c.id] });
+    expect(team.status).toBe(201);
+    const r = await w.incoming('rt-team', 'cust-team', 'escalate me');
+    const convId = r.body.conversationId as string;
+    expect((await w.supervisor.api.post(`/api/v1/conversations/${convId}/assignment`, { teamId: team.body.id })).status).toBe(200);
+    await C.next('conversation.updated', (p) => p.conversation.id === convId && p.conversation.teamId === team.body.id);
+    const m1 = await w.incoming('rt-team-1', 'cust-team', 'any news?');
+    await C.next('message.created', (p) => p.message.id === m1.body.messageId);
+
+    expect((await w.admin.patch(`/api/v1/teams/${team.body.id}`, { memberIds: [] })).status).toBe(200);
+    let i = 0;
+    await waitFor(async () => {
+      const m = await w.incoming(`rt-team-x${i++}`, 'cust-team', 'not for C any more');
+      await S.next('message.created', (p) => p.message.id === m.body.messageId);
+      await barrier(S, w.supervisor.id, [C]);
+      return C.of('message.created', (p) => p.message.id === m.body.messageId).length === 0;
+    }, 15_000, 'C to stop receiving the team conversation');
+  });
+
+  it('an inbox\'s team members see its conversations through the team', async () => {
+    const { w, C } = await setup();
+    const team = await w.admin.post('/api/v1/teams', { name: 'Second line', memberIds: [w.c.id] });
+    expect((await w.admin.patch(`/api/v1/inboxes/${w.inboxId}`, { teamId: team.body.id })).status).toBe(200);
+    let i = 0;
+    await waitFor(async () => {
+      const m = await w.incoming(`rt-iteam-${i++}`, 'cust-iteam', 'via the inbox team');
+      return C.next('message.created', (p) => p.message.id === m.body.messageId, { timeoutMs: 1_000 }).catch(() => null);
+    }, 15_000, 'C to receive the inbox\'s events through its team');
+  });
+});
+
 describe('/agents: collaboration', () => {
   it('viewers and typing: watchers see each other, typing goes to the other agents, never back', async () => {
     const { w, A, B, C, S } = await setup();
