@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await hub?.dispose(); });
 
-async function upload(token: string, name: string, type: string, data: string | Uint8Array) {
+async function upload(token: string, name: string, type: string, data: string | Uint8Array<ArrayBuffer>) {
   const fd = new FormData();
   fd.append('file', new Blob([data], { type }), name);
   const r = await fetch(`${hub.url}/api/v1/attachments`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: fd });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CurrentActor } from '@parley/auth';
 import { AccessService, ContactService, notFound, toSummary, type Actor } from '@parley/core';
 import { Database } from '@parley/persistence';
-import { parse } from '../http/zod-parse';
+import { parse, ZodBody } from '../http/zod-parse';
 
 const PatchBody = z.object({
   name: z.string().trim().min(1).max(200).optional(), email: z.email().nullish(), phone: z.string().max(40).nullish(),
@@ -30,16 +30,19 @@ export class ContactsController {
   }
 
   @Patch(':id')
+  @ZodBody(PatchBody)
   async patch(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.contacts.toDto(await this.contacts.patch(a.workspaceId, id, parse(PatchBody, body), a.userId));
   }
 
   @Post(':id/merge') @HttpCode(200)
+  @ZodBody(MergeBody)
   async merge(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.contacts.toDto(await this.contacts.merge(a.workspaceId, id, parse(MergeBody, body).otherContactId, a.userId));
   }
 
   @Post(':id/block') @HttpCode(200)
+  @ZodBody(BlockBody)
   async block(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     if (!id) throw notFound('contact');
     return this.contacts.toDto(await this.contacts.setBlocked(a.workspaceId, id, parse(BlockBody, body ?? {}).blocked, a.userId));

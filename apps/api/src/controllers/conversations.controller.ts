@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CurrentActor } from '@parley/auth';
 import { CallService, ConversationService, MessageService, type Actor } from '@parley/core';
 import { CONVERSATION_STATUSES, PRIORITIES } from '@parley/contracts';
-import { isoDate, parse } from '../http/zod-parse';
+import { isoDate, parse, ZodBody, ZodQuery } from '../http/zod-parse';
 
 const ListQuery = z.object({
   status: z.enum(CONVERSATION_STATUSES).optional(), assigneeId: z.string().max(100).optional(), inboxId: z.string().max(100).optional(),
@@ -27,11 +27,13 @@ export class ConversationsController {
   constructor(private readonly conversations: ConversationService, private readonly messages: MessageService, private readonly calls: CallService) {}
 
   @Get()
+  @ZodQuery(ListQuery)
   list(@CurrentActor() a: Actor, @Query() q: unknown) {
     return this.conversations.list(a, parse(ListQuery, q));
   }
 
   @Post()
+  @ZodBody(StartBody)
   start(@CurrentActor() a: Actor, @Body() body: unknown) {
     return this.messages.startConversation(a, parse(StartBody, body));
   }
@@ -42,6 +44,7 @@ export class ConversationsController {
   }
 
   @Patch(':id')
+  @ZodBody(PatchBody)
   patch(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.conversations.patch(a, id, parse(PatchBody, body));
   }
@@ -52,12 +55,14 @@ export class ConversationsController {
   }
 
   @Get(':id/messages')
+  @ZodQuery(MessagesQuery)
   async listMessages(@CurrentActor() a: Actor, @Param('id') id: string, @Query() q: unknown) {
     return { items: await this.messages.list(a, id, parse(MessagesQuery, q)) };
   }
 
   /** 201 for a new message; the same clientId again answers 200 with the first one. */
   @Post(':id/messages')
+  @ZodBody(MessageBody)
   async post(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const { message, created } = await this.messages.post(a, id, parse(MessageBody, body));
     res.status(created ? 201 : 200);
@@ -65,6 +70,7 @@ export class ConversationsController {
   }
 
   @Post(':id/assignment') @HttpCode(200)
+  @ZodBody(AssignBody)
   assign(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.conversations.assign(a, id, parse(AssignBody, body));
   }
@@ -76,6 +82,7 @@ export class ConversationsController {
   }
 
   @Post(':id/status') @HttpCode(200)
+  @ZodBody(StatusBody)
   status(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.conversations.setStatus(a, id, parse(StatusBody, body));
   }

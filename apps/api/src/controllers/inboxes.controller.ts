@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CurrentActor, MinRole } from '@parley/auth';
 import { InboxService, type Actor } from '@parley/core';
 import { CHANNEL_KINDS, type ChannelKind } from '@parley/contracts';
-import { parse } from '../http/zod-parse';
+import { parse, ZodBody } from '../http/zod-parse';
 
 const hours = z.object({ timezone: z.string(), weekly: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))), holidays: z.array(z.string()).optional() });
 const InboxBody = z.object({
@@ -18,6 +18,7 @@ export class InboxesController {
   constructor(private readonly inboxes: InboxService) {}
 
   @Post() @MinRole('admin')
+  @ZodBody(InboxBody)
   create(@CurrentActor() a: Actor, @Body() body: unknown) {
     const b = parse(InboxBody, body);
     return this.inboxes.create(a.workspaceId, { ...b, channel: b.channel }, a.userId);
@@ -35,6 +36,7 @@ export class InboxesController {
   }
 
   @Patch(':id') @MinRole('admin')
+  @ZodBody(InboxPatch)
   patch(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.inboxes.patch(a.workspaceId, id, parse(InboxPatch, body), a.userId);
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { z } from 'zod';
 import { CurrentActor } from '@parley/auth';
 import { CannedResponseService, NotificationService, type Actor } from '@parley/core';
-import { parse } from '../http/zod-parse';
+import { parse, ZodBody } from '../http/zod-parse';
 
 const CannedBody = z.object({ shortcut: z.string().trim().min(1).max(50).regex(/^\/?[\w-]+$/, 'letters, digits, - and _ only'), text: z.string().min(1).max(5000), scope: z.enum(['personal', 'shared']).default('personal') });
 const CannedPatch = CannedBody.omit({ scope: true }).partial().strict();
@@ -31,9 +31,11 @@ export class CannedResponsesController {
   async list(@CurrentActor() a: Actor) { return { items: await this.canned.list(a) }; }
 
   @Post()
+  @ZodBody(CannedBody)
   create(@CurrentActor() a: Actor, @Body() body: unknown) { return this.canned.create(a, parse(CannedBody, body)); }
 
   @Patch(':id')
+  @ZodBody(CannedPatch)
   patch(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) { return this.canned.patch(a, id, parse(CannedPatch, body)); }
 
   @Delete(':id') @HttpCode(204)

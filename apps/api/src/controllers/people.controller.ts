@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CurrentActor, MinRole, OwnerOnly, PeopleService, TokenService } from '@parley/auth';
 import { notFound, type Actor } from '@parley/core';
 import { ROLES } from '@parley/contracts';
-import { parse } from '../http/zod-parse';
+import { parse, ZodBody } from '../http/zod-parse';
 
 const email = z.email('must be an email address').max(320);
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
@@ -20,6 +20,7 @@ export class PeopleController {
   constructor(private readonly people: PeopleService, private readonly tokens: TokenService) {}
 
   @Post('users') @MinRole('admin')
+  @ZodBody(UserBody)
   createUser(@CurrentActor() a: Actor, @Body() body: unknown) {
     return this.people.createUser(a.workspaceId, parse(UserBody, body), a.userId);
   }
@@ -30,11 +31,13 @@ export class PeopleController {
   }
 
   @Patch('users/:id') @MinRole('admin')
+  @ZodBody(UserPatch)
   patchUser(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.people.patchUser(a, id, parse(UserPatch, body));
   }
 
   @Post('teams') @MinRole('admin')
+  @ZodBody(TeamBody)
   createTeam(@CurrentActor() a: Actor, @Body() body: unknown) {
     return this.people.createTeam(a.workspaceId, parse(TeamBody, body));
   }
@@ -45,16 +48,19 @@ export class PeopleController {
   }
 
   @Patch('teams/:id') @MinRole('admin')
+  @ZodBody(TeamPatch)
   patchTeam(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown) {
     return this.people.patchTeam(a.workspaceId, id, parse(TeamPatch, body));
   }
 
   @Post('workspaces') @OwnerOnly()
+  @ZodBody(WorkspaceBody)
   createWorkspace(@CurrentActor() a: Actor, @Body() body: unknown) {
     return this.people.createWorkspace(parse(WorkspaceBody, body), a.userId);
   }
 
   @Post('api-tokens') @MinRole('admin')
+  @ZodBody(ApiTokenBody)
   createApiToken(@CurrentActor() a: Actor, @Body() body: unknown) {
     return this.tokens.issueApi(a.workspaceId, a.userId, parse(ApiTokenBody, body).name);
   }

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { invalid } from '@parley/core';
 
@@ -12,3 +14,14 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
 
 export const id = z.string().min(1).max(100);
 export const isoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** Documents a route's body in the OpenAPI document from the same zod schema `parse` validates it with. */
+export function ZodBody(schema: z.ZodType): MethodDecorator {
+  return ApiBody({ schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown> });
+}
+
+/** Documents a route's query parameters from the zod object schema that validates them. */
+export function ZodQuery(schema: z.ZodObject): MethodDecorator {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return applyDecorators(...Object.entries(json.properties ?? {}).map(([name, s]) => ApiQuery({ name, required: !!json.required?.includes(name), schema: s })));
+}
