@@ -37,7 +37,7 @@ export function checkUpload(file: { originalname: string; mimetype: string; size
   if (file.size === 0) return { ok: false, status: 400, error: 'invalid_request', message: 'the file is empty' };
   const ext = /\.([a-z0-9]{1,8})$/i.exec(file.originalname)?.[1]?.toLowerCase() ?? '';
   const byExt = EXT_TYPES[ext];
-  const declared = (file.mimetype || '').toLowerCase().split(';')[0]!.trim();
+  const declared = (file.mimetype || '').toLowerCase().split(';')[0].trim();
   const refused = { ok: false as const, status: 400 as const, error: 'invalid_request', message: 'this file type is not accepted: send an image, a PDF, a text file or an office document' };
   if (!byExt) return refused;
   if (declared && declared !== 'application/octet-stream' && declared !== byExt && !ALLOWED_UPLOAD_TYPES.has(declared)) return refused;

@@ -22,7 +22,8 @@ export interface AdmittedVisitor {
 }
 
 // Printable, no surrounding blanks: it becomes the contact's identity value and part of room names.
-const IdentityId = z.string().min(1).max(200).regex(/^[^\s\u0000-\u001f\u007f](?:[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f])?$/);
+const printable = (s: string) => s.trim() === s && ![...s].some((ch) => { const c = ch.codePointAt(0) ?? 0; return c < 0x20 || c === 0x7f; });
+const IdentityId = z.string().min(1).max(200).refine(printable, 'must be printable, without surrounding spaces');
 const Identity = z.object({
   id: IdentityId,
   hash: z.string().max(128),

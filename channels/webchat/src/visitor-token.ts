@@ -37,9 +37,9 @@ export function verifyVisitorToken(key: Buffer, inboxId: string, token: unknown)
   const m = /^vt_([ai])\.([A-Za-z0-9_-]{1,400})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
   const kind = m[1] as VisitorKind;
-  const visitorId = unb64(m[2]!);
+  const visitorId = unb64(m[2]);
   if (!visitorId || b64(visitorId) !== m[2]) return null;
-  return safeEqualStrings(m[3]!, mac(key, ['visitor', inboxId, kind, visitorId])) ? { kind, visitorId } : null;
+  return safeEqualStrings(m[3], mac(key, ['visitor', inboxId, kind, visitorId])) ? { kind, visitorId } : null;
 }
 
 /** CONTRACT.md: identity.hash = lower-case hex HMAC-SHA256 of identity.id keyed by the inbox's identitySecret. */
