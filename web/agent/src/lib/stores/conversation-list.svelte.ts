@@ -30,6 +30,10 @@ export class ConversationList {
 
   setFilter(f: ListFilter) {
     this.filter = f;
+    // never show the previous view's rows under the new view's name
+    this.items = [];
+    this.nextCursor = null;
+    this.loaded = false;
     void this.reload();
   }
 
