@@ -278,12 +278,20 @@ describe('typing', () => {
     v.close();
   });
 
-  it.skipIf(!agentsNamespace)('tells visitors when an agent of the inbox comes online', async () => {
+  it.skipIf(!agentsNamespace)('tells visitors when an agent of the inbox comes online, but not outside business hours', async () => {
+    // A week without opening ranges: always closed, whoever is online.
+    const closed = (await w.admin.post('/api/v1/inboxes', { name: 'Closed chat', channel: 'webchat', config: { awayMessage: 'We are closed' }, memberIds: [w.b.id], businessHours: { timezone: 'Europe/Berlin', weekly: {} } })).body;
     const v = await visitor({ widgetToken: chat.widgetToken });
     const agent = (await agentSocket(w.b.api.token!))!;
     await next(v, 'availability', (p) => p.online === true);
+    const after = await visitor({ widgetToken: chat.widgetToken });
+    expect(after.session.online).toBe(true);
+    const shut = await visitor({ widgetToken: closed.widgetToken });
+    expect(shut.session.online).toBe(false);
+    expect(shut.session.config.awayMessage).toBe('We are closed');
+    expect((await (await fetch(`${hub.url}/widget/config?token=${closed.widgetToken}`)).json()).online).toBe(false);
     agent.close();
-    v.close();
+    for (const x of [v, after, shut]) x.close();
   });
 });
 
