@@ -28,7 +28,7 @@ import { startSmtpSink, type SmtpSink } from '../fixtures/smtp-sink';
 import { InMemoryChannelRuntime, InMemoryInboundSink } from '../fixtures/channel-doubles';
 
 const PASS = 'secret-pass';
-const USERS = ['basic', 'threads', 'restart', 'noise', 'bounce', 'charset', 'uidvalidity', 'sinkfail', 'lease', 'health', 'tester']
+const USERS = ['basic', 'threads', 'restart', 'noise', 'bounce', 'charset', 'uidvalidity', 'sinkfail', 'lease', 'health', 'tester', 'oversize']
   .map((u) => ({ user: `${u}@example.com`, pass: PASS }));
 const FAST: EmailPollerOptions = {
   pollIntervalMs: 1_000,
@@ -299,6 +299,17 @@ describe('email channel against Dovecot and an SMTP server', () => {
     expect(att?.data.length).toBe(10 * 1024 * 1024);
     expect(att?.data.equals(big)).toBe(true);
     expect(byId.get('<big@example.org>')?.text).toBe('Here is the log file.');
+  });
+
+  it('keeps the headers of a mail above the size limit and says why the body is missing', async () => {
+    const { sink, inbox, poller } = setup('oversize');
+    const body = 'x'.repeat(120 * 1024);
+    await dovecot.appendMail('oversize@example.com', mail({ from: 'Big Sender <big@example.org>', subject: 'Huge', messageId: '<huge@example.org>', inReplyTo: '<parent@example.org>', body }));
+    await poller({ maxMessageBytes: 64 * 1024 }).startInbox(inbox.id);
+    await sink.waitForStored(1);
+    const [m] = messagesOf(sink);
+    expect(m).toMatchObject({ externalId: '<huge@example.org>', subject: 'Huge', from: { value: 'big@example.org', name: 'Big Sender' }, references: ['<parent@example.org>'] });
+    expect(m?.text).toMatch(/larger than Parley accepts/);
   });
 
   it('re-scans after a UIDVALIDITY change and relies on Message-ID dedupe', async () => {

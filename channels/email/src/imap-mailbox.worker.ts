@@ -113,9 +113,7 @@ export class ImapMailboxWorker {
         if (this.stopped) return;
         this.syncFailures++;
         this.log.warn(`sync failed (attempt ${this.syncFailures}): ${errorText(err)}`);
-        {
-          this.retryTimer = setTimeout(() => this.requestSync(), backoff(this.syncFailures - 1, this.opts.backoffMinMs, this.opts.backoffMaxMs));
-        }
+        this.retryTimer = setTimeout(() => this.requestSync(), backoff(this.syncFailures - 1, this.opts.backoffMinMs, this.opts.backoffMaxMs));
       })
       .finally(() => { this.syncing = null; });
   }

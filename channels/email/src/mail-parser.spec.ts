@@ -96,6 +96,13 @@ describe('parseInboundEmail: identity, ids, threading', () => {
     expect(String(m.meta?.fullText)).toContain('> Your parcel ships today.');
   });
 
+  it('drops a copy of our own outbound mail (Message-ID with our token and domain)', async () => {
+    const raw = simpleMail([`Message-ID: ${OUR_ID}`]).replace('From: Anna Example <Anna@Example.org>', 'From: Support <support@example.com>');
+    expect(await parseInboundEmail(Buffer.from(raw), ctx)).toEqual([]);
+    const foreignDomain = simpleMail(['Message-ID: <parley.conv42.0123456789abcdef01234567@elsewhere.org>']);
+    expect(await parseInboundEmail(Buffer.from(foreignDomain), ctx)).toHaveLength(1);
+  });
+
   it('marks mail sent from the inbox address itself as noise', async () => {
     const raw = simpleMail(['Message-ID: <self@example.com>']).replace('From: Anna Example <Anna@Example.org>', 'From: Support <support@example.com>');
     expect((await parseMessage(raw)).noise).toBe(true);

@@ -5,7 +5,7 @@ import { parseDeliveryReport } from './delivery-report';
 import { sanitizeEmailHtml } from './html-sanitizer';
 import { HeaderReader } from './mail-headers';
 import { foldQuotedText } from './quote-folding';
-import { collectReferences, hashExternalId, normalizeMessageId, threadKeyFor } from './thread-ids';
+import { collectReferences, conversationIdFromMessageId, domainOf, hashExternalId, normalizeMessageId, threadKeyFor } from './thread-ids';
 
 export interface ParseContext {
   inboxId: string;
@@ -59,6 +59,10 @@ export async function parseInboundEmail(raw: Buffer, ctx: ParseContext): Promise
       at,
     }];
   }
+
+  // A copy of one of our own replies (Bcc to self, a server that files sent mail into INBOX): it is already
+  // stored as the outbound message; ingesting it would make the inbox its own contact.
+  if (messageId && conversationIdFromMessageId(messageId) && domainOf(messageId.slice(1, -1)) === domainOf(ctx.inboxAddress)) return [];
 
   const references = collectReferences(parsed.inReplyTo, parsed.references);
   const recipients = [...addresses(parsed.to), ...addresses(parsed.cc), ...headers.all('delivered-to').flatMap((v) => addressesIn(v))];
