@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
@@ -204,5 +206,65 @@ describe('a visitor and an agent', () => {
     await expect.poll(() => widget(phone).locator('button.launcher').isVisible()).toBe(true);
     await phone.getByRole('button', { name: 'Open chat' }).click();
     await phone.screenshot({ path: path.join(ARTIFACTS, 'widget-phone.png'), animations: 'disabled' });
+  });
+});
+
+describe('on another website', () => {
+  let site: Server;
+  let siteUrl: string;
+  const pages = new Map<string, string>();
+
+  beforeAll(async () => {
+    // A different origin than the hub (localhost vs 127.0.0.1, another port): the snippet as a customer pastes it.
+    site = createServer((req, res) => {
+      const html = pages.get(req.url ?? '');
+      res.writeHead(html ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html ?? 'not found');
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => { await new Promise<void>((r) => site.close(() => r())); });
+
+  const embed = async (name: string, config: Record<string, unknown>) => {
+    const inbox = await admin.post('/api/v1/inboxes', { name, channel: 'webchat', config, memberIds: [] });
+    expect(inbox.status).toBe(201);
+    pages.set(`/${name}`, `<!doctype html><html><head><title>${name}</title></head><body><h1>${name}</h1>${inbox.body.widgetSnippet}</body></html>`);
+    return inbox.body as { id: string; widgetToken: string };
+  };
+
+  it('works cross-origin: config, socket, upload and the reply', async () => {
+    const inbox = await embed('partner', { allowedOrigins: [siteUrl], teamName: 'Partner Help', color: '#0f766e' });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    await page.goto(`${siteUrl}/partner`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await widget(page).getByRole('heading', { name: 'Partner Help' }).waitFor();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d5d1a50000000049454e44ae426082', 'hex');
+    await widget(page).getByLabel('Message').fill('Hello from a partner site');
+    await widget(page).locator('input[type=file]').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
+    await widget(page).locator('.files li:not(.busy)', { hasText: 'dot.png' }).waitFor();
+    await widget(page).getByLabel('Message').press('Enter');
+    await widget(page).locator('.bubble img[alt="dot.png"]').waitFor();
+    const conv = await waitFor(async () => {
+      const list = await admin.get(`/api/v1/conversations?inboxId=${inbox.id}`);
+      return (list.body.items as Array<{ id: string }>)[0];
+    }, 15_000, 'the partner conversation');
+    await admin.post(`/api/v1/conversations/${conv.id}/messages`, { text: 'Welcome, partner!' });
+    await bubbles(page).filter({ hasText: 'Welcome, partner!' }).waitFor();
+  });
+
+  it('does not appear on a site outside allowedOrigins', async () => {
+    await embed('stranger', { allowedOrigins: ['https://shop.example.com'] });
+    const context = await browser.newContext({ locale: 'en-US' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await page.goto(`${siteUrl}/stranger`);
+    await expect.poll(() => warnings.some((w) => w.includes('[parley]'))).toBe(true);
+    expect(await page.locator('#parley-chat-widget').count()).toBe(0);
   });
 });
