@@ -13,8 +13,11 @@ import { PresenceClusterService } from './presence-cluster.service';
 import { CONVERSATION_ROOM_PREFIX, rooms } from './rooms';
 import { ViewersService } from './viewers.service';
 
-/** Tokens expire and roles change without an event: a periodic check bounds how long a socket outlives them. */
-const SWEEP_MS = 30_000;
+/**
+ * Tokens expire and roles change without an event: a periodic check bounds how long a socket outlives them.
+ * PARLEY_REALTIME_SWEEP_MS shortens it for tests.
+ */
+const SWEEP_MS = Number(process.env.PARLEY_REALTIME_SWEEP_MS) > 0 ? Number(process.env.PARLEY_REALTIME_SWEEP_MS) : 30_000;
 /** Typing arrives in bursts; one access check covers a burst. */
 const TYPING_ACCESS_TTL_MS = 5_000;
 
@@ -32,6 +35,7 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
   private readonly initialRooms = new WeakMap<AgentSocket, string[]>();
   private readonly typingAccess = new WeakMap<AgentSocket, Map<string, { conv: ConversationRef; at: number }>>();
   private sweeper: NodeJS.Timeout | null = null;
+  private sweeping = false;
 
   constructor(
     private readonly hub: AgentsHub,
@@ -96,7 +100,7 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
       const session = await restore(pid, offset);
       if (!session) return session;
       const actor = (session.data as Partial<AgentSocketData> | undefined)?.actor;
-      const fresh = actor ? await this.auth.revalidate(actor) : null;
+      const fresh = actor ? await this.auth.revalidateOne(actor) : null;
       if (!fresh) throw new Error('session no longer authorised');
       session.data = { ...(session.data as AgentSocketData), actor: fresh };
       return session;
@@ -194,25 +198,29 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
 
   /** Drops sockets whose token expired or was revoked unseen, and follows role and membership changes. */
   private async sweep(): Promise<void> {
-    if (!this.hub.ready) return;
-    const actors = new Map<string, Promise<Actor | null>>();
-    const roomsByUser = new Map<string, Promise<string[]>>();
-    for (const socket of [...this.hub.nsp.sockets.values()]) {
-      const actor = socket.data.actor;
-      if (!actor) continue;
-      try {
-        let pending = actors.get(actor.tokenId);
-        if (!pending) { pending = this.auth.revalidate(actor); actors.set(actor.tokenId, pending); }
-        const fresh = await pending;
-        if (!fresh) { socket.disconnect(true); continue; }
-        socket.data.actor = fresh;
-        const k = `${fresh.userId}|${fresh.role}|${fresh.tokenId}`;
-        let desired = roomsByUser.get(k);
-        if (!desired) { desired = this.auth.roomsFor(fresh); roomsByUser.set(k, desired); }
-        await this.membership.reconcileSocket(socket, fresh, await desired);
-      } catch (err) {
-        this.log.warn({ err }, 'realtime: sweep failed for a socket');
+    if (!this.hub.ready || this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const sockets = [...this.hub.nsp.sockets.values()].filter((s) => s.data.actor);
+      if (!sockets.length) return;
+      const fresh = await this.auth.revalidate(sockets.map((s) => s.data.actor));
+      const live = new Map<string, Array<{ socket: AgentSocket; actor: Actor }>>();
+      for (const socket of sockets) {
+        const actor = fresh.get(socket.data.actor.tokenId);
+        if (!actor) { socket.disconnect(true); continue; }
+        socket.data.actor = actor;
+        const list = live.get(actor.workspaceId) ?? [];
+        list.push({ socket, actor });
+        live.set(actor.workspaceId, list);
       }
+      for (const [workspaceId, list] of live) {
+        const desired = await this.auth.roomsForMany(workspaceId, list.map((x) => x.actor));
+        for (const { socket, actor } of list) await this.membership.reconcileSocket(socket, actor, desired.get(actor));
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'realtime: periodic socket check failed');
+    } finally {
+      this.sweeping = false;
     }
   }
 }
