@@ -7,7 +7,8 @@ let hub: Hub;
 const open: AgentClient[] = [];
 const track = (c: AgentClient) => { open.push(c); return c; };
 
-beforeAll(async () => { hub = await startHub(); });
+// A fast periodic socket check (role changes, expired tokens) so its effect shows within a test.
+beforeAll(async () => { hub = await startHub({ env: { PARLEY_REALTIME_SWEEP_MS: '1000' } }); });
 afterEach(() => { for (const c of open.splice(0)) c.close(); });
 afterAll(async () => { await hub?.dispose(); });
 
@@ -115,6 +116,23 @@ describe('/agents: who sees what', () => {
       await barrier(S, w.supervisor.id, [C]);
       return C.of('message.created', (p) => p.message.id === r.body.messageId).length === 0;
     }, 15_000, 'C to stop receiving inbox events');
+  });
+});
+
+describe('/agents: role changes', () => {
+  it('a supervisor demoted to agent stops seeing the whole workspace without reconnecting', async () => {
+    const { w, S, A } = await setup();
+    const r = await w.incoming('rt-demote', 'cust-demote', 'seen by the supervisor');
+    await S.next('message.created', (p) => p.message.id === r.body.messageId);
+    expect((await w.admin.patch(`/api/v1/users/${w.supervisor.id}`, { role: 'agent' })).status).toBe(200);
+    let i = 0;
+    await waitFor(async () => {
+      const m = await w.incoming(`rt-demote-${i++}`, 'cust-demote', 'not for the former supervisor');
+      await A.next('message.created', (p) => p.message.id === m.body.messageId);
+      await barrier(A, w.a.id, [S]);
+      return S.of('message.created', (p) => p.message.id === m.body.messageId).length === 0;
+    }, 15_000, 'the demoted supervisor to stop receiving');
+    expect(S.socket.connected).toBe(true);
   });
 });
 
