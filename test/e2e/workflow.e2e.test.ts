@@ -41,6 +41,15 @@ describe('attachments', () => {
     expect(p.headers.get('content-disposition')).toMatch(/^inline/);
     expect(p.headers.get('content-type')).toBe('image/png');
     expect((await get(msg.body.attachments[0].url, w.c.api.token!)).status).toBe(404);
+    expect((await fetch(`${hub.url}${msg.body.attachments[0].url}`)).status).toBe(401);
+    const link = await w.b.api.get(`/api/v1/attachments/${png.body.id}/link`);
+    expect(link.status).toBe(200);
+    const signed = await fetch(`${hub.url}${link.body.url}`);
+    expect(signed.status).toBe(200);
+    expect(signed.headers.get('content-type')).toBe('image/png');
+    expect((await fetch(`${hub.url}${link.body.url.replace(/sig=./, 'sig=X')}`)).status).toBe(404);
+    expect((await fetch(`${hub.url}/api/v1/attachments/${html.body.id}?${link.body.url.split('?')[1]}`)).status).toBe(404);
+    expect((await w.c.api.get(`/api/v1/attachments/${png.body.id}/link`)).status).toBe(404);
     const reuse = await w.b.api.post(`/api/v1/conversations/${conv}/messages`, { text: 'steal', attachmentIds: [html.body.id], private: true });
     expect(reuse.status).toBe(400);
   });

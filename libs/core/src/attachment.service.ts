@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Database, WorkspaceScopedRepository, type AttachmentDoc } from '@parley/persistence';
-import { BlobStore, newId } from '@parley/platform';
+import { BlobStore, newId, SecretBox } from '@parley/platform';
 import { AccessService } from './access.service';
 import type { Actor } from './actor';
 import { invalid, notFound } from './errors';
@@ -20,8 +21,39 @@ export function safeFileName(name: string): string {
 export class AttachmentService {
   readonly repo: WorkspaceScopedRepository<AttachmentRow>;
 
-  constructor(private readonly db: Database, @Inject(BlobStore) private readonly blobs: BlobStore, private readonly access: AccessService) {
+  private readonly urlKey: Buffer;
+
+  constructor(private readonly db: Database, @Inject(BlobStore) private readonly blobs: BlobStore, private readonly access: AccessService, @Inject(SecretBox) box: SecretBox) {
     this.repo = new WorkspaceScopedRepository<AttachmentRow>(db.attachments as never);
+    // A key of its own for link signatures, derived from the secret key so it survives restarts.
+    this.urlKey = createHmac('sha256', 'parley-attachment-links').update(box.fingerprint()).digest();
+  }
+
+  /**
+   * A link that works without a bearer token until it expires: for providers that fetch media (Twilio MMS)
+   * and for <img> tags. The signature covers the id and the expiry.
+   */
+  signedPath(id: string, ttlSeconds = 3600): string {
+    const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
+    return `/api/v1/attachments/${id}?exp=${exp}&sig=${this.sign(id, exp)}`;
+  }
+
+  verifySignature(id: string, exp: string | undefined, sig: string | undefined): boolean {
+    const e = Number(exp);
+    if (!sig || !Number.isFinite(e) || e < Date.now() / 1000) return false;
+    const want = Buffer.from(this.sign(id, e));
+    const got = Buffer.from(sig);
+    return want.length === got.length && timingSafeEqual(want, got);
+  }
+
+  private sign(id: string, exp: number): string {
+    return createHmac('sha256', this.urlKey).update(`${id}.${exp}`).digest('base64url');
+  }
+
+  async forSignedDownload(id: string): Promise<{ row: AttachmentRow; path: string }> {
+    const row = await this.db.attachments.findById(id).lean<AttachmentRow>().exec();
+    if (!row) throw notFound('attachment');
+    return { row, path: this.blobs.filePath(row.blobKey) };
   }
 
   async store(workspaceId: string, file: { name: string; contentType: string; data: Buffer; contentId?: string | null }, uploadedBy: { type: 'user' | 'contact' | 'system'; id?: string }, conversationId: string | null = null): Promise<AttachmentRow> {

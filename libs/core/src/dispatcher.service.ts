@@ -130,7 +130,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     const atts = [];
     for (const a of m.attachments ?? []) {
       const row = await this.attachments.repo.findById(d.workspaceId, a.id);
-      if (row) atts.push({ id: row._id, name: row.name, contentType: row.contentType, size: row.size, path: this.attachments.filePath(row) });
+      if (row) atts.push({ id: row._id, name: row.name, contentType: row.contentType, size: row.size, path: this.attachments.filePath(row), url: `${this.config.publicUrl}${this.attachments.signedPath(row._id, 24 * 3600)}` });
     }
     return {
       id: m._id, deliveryId: d._id, conversationId: d.conversationId, text: m.text ?? '', attachments: atts, createdAt: new Date(m.createdAt).toISOString(),

@@ -22,6 +22,11 @@ export class SecretBox {
     return new SecretBox(readFileSync(file, 'utf8').trim());
   }
 
+  /** A stable, non-secret digest of the key: lets other features derive keys of their own from it. */
+  fingerprint(): string {
+    return createHash('sha256').update('parley-derive').update(this.key).digest('hex');
+  }
+
   encrypt(plain: string): string {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.key, iv);

@@ -1,8 +1,8 @@
-import { Controller, Get, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
-import { CurrentActor } from '@parley/auth';
-import { AttachmentService, INLINE_SAFE_TYPES, invalid, type Actor } from '@parley/core';
+import { bearerOf, CurrentActor, Public, TokenService } from '@parley/auth';
+import { AttachmentService, INLINE_SAFE_TYPES, invalid, notFound, unauthenticated, type Actor } from '@parley/core';
 import { UPLOAD_LIMIT_BYTES } from '../http/upload-limit';
 
 export interface UploadedBlob { originalname: string; mimetype: string; buffer: Buffer; size: number }
@@ -20,7 +20,7 @@ export function sendAttachment(res: Response, row: { name: string; contentType: 
 
 @Controller('api/v1/attachments')
 export class AttachmentsController {
-  constructor(private readonly attachments: AttachmentService) {}
+  constructor(private readonly attachments: AttachmentService, private readonly tokens: TokenService) {}
 
   @Post()
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: UPLOAD_LIMIT_BYTES(), files: 1 } }))
@@ -30,9 +30,25 @@ export class AttachmentsController {
     return { id: row._id, name: row.name, contentType: row.contentType, size: row.size };
   }
 
-  @Get(':id')
-  async download(@CurrentActor() a: Actor, @Param('id') id: string, @Res() res: Response) {
-    const { row, path } = await this.attachments.forDownload(a, id);
+  /** Either the caller's bearer token with the right to see the conversation, or a signed, expiring link. */
+  @Public() @Get(':id')
+  async download(@Param('id') id: string, @Query('exp') exp: string | undefined, @Query('sig') sig: string | undefined, @Headers('authorization') auth: string | undefined, @Res() res: Response) {
+    if (sig !== undefined) {
+      if (!this.attachments.verifySignature(id, exp, sig)) throw notFound('attachment');
+      const { row, path } = await this.attachments.forSignedDownload(id);
+      return sendAttachment(res, row, path);
+    }
+    const token = bearerOf(auth);
+    const actor = token ? await this.tokens.resolve(token) : null;
+    if (!actor) throw unauthenticated();
+    const { row, path } = await this.attachments.forDownload(actor, id);
     sendAttachment(res, row, path);
+  }
+
+  /** A signed link for <img> tags and previews (they cannot send a bearer token). */
+  @Get(':id/link')
+  async link(@CurrentActor() a: Actor, @Param('id') id: string) {
+    await this.attachments.forDownload(a, id);
+    return { url: this.attachments.signedPath(id) };
   }
 }
