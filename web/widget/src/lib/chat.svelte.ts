@@ -214,7 +214,15 @@ export class Chat {
     }
   }
 
+  /** A first-time visitor has no token until the first session arrives (e.g. attaching right after opening). */
+  private async whenReady(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.phase !== 'ready' && this.phase !== 'refused' && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  }
+
   async upload(file: File): Promise<{ id: string; name: string; contentType: string; size: number }> {
+    this.connect();
+    if (!this.visitorToken) await this.whenReady();
     const token = this.visitorToken;
     if (!token) throw new Error('not connected');
     const form = new FormData();
