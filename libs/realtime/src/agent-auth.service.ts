@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Role } from '@parley/contracts';
 import { TokenService } from '@parley/auth';
 import { atLeast, type Actor } from '@parley/core';
 import { Database } from '@parley/persistence';
@@ -43,7 +42,7 @@ export class AgentAuth {
         const user = userById.get(t.userId);
         const actor = byToken.get(t._id);
         if (!actor || !user || !user.active || user.workspaceId !== t.workspaceId) continue;
-        out.set(t._id, { ...actor, role: user.role as Role, name: user.name, isOwner: !!user.isOwner });
+        out.set(t._id, { ...actor, role: user.role, name: user.name, isOwner: !!user.isOwner });
       }
     }
     return out;

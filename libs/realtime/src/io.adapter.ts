@@ -67,7 +67,7 @@ export class ParleyIoAdapter extends IoAdapter {
         sessionKeyPrefix: `${this.prefix}:sio:session:`,
         maxLen: 10_000,
         onlyPlaintext: true,
-      }) as unknown as ServerOptions['adapter'];
+      });
     }
     // Our own socket.io (not the copy @nestjs/platform-socket.io pins), the one the Redis adapter is built for.
     return this.httpServer && port === 0 ? new Server(this.httpServer, opts) : new Server(port, opts);
