@@ -106,9 +106,11 @@ describe('agent console', () => {
     await box.type('@agentb');
     await agentA.locator('.suggest .opt', { hasText: 'agentb' }).waitFor();
     await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('@agentb ');
     await box.type('can you check the refund?');
     await box.press('Enter');
     await agentA.locator('[data-kind=note]', { hasText: 'can you check the refund?' }).waitFor();
+    await expect(box.inputValue()).resolves.toBe('');
     const msgs = (await w.a.api.get(`/api/v1/conversations/${convId}/messages`)).body.items as Array<{ kind: string; text: string; mentions?: string[] }>;
     const note = msgs.find((m) => m.kind === 'note' && m.text.includes('can you check the refund?'));
     expect(note?.mentions).toEqual([w.b.id]);
