@@ -17,8 +17,15 @@ export class WorkspaceScopedRepository<T extends { _id: string; workspaceId: str
     return { ...(filter as object), workspaceId };
   }
 
+  /**
+   * By `_id` alone, then the workspace checked here: FerretDB (the embedded default) only uses an index for a
+   * filter that is exactly `{_id}`; `{_id, workspaceId}` scans the whole collection (DESIGN §3). A document's
+   * workspaceId never changes, so the check is as strict as the filter was.
+   */
   async findById(workspaceId: string, id: string): Promise<T | null> {
-    return this.model.findOne(this.f(workspaceId, { _id: id })).lean<T>().exec();
+    if (!workspaceId) throw new Error('workspaceId is required');
+    const doc = await this.model.findOne({ _id: id }).lean<T>().exec();
+    return doc && doc.workspaceId === workspaceId ? doc : null;
   }
 
   async findByIds(workspaceId: string, ids: string[]): Promise<T[]> {
@@ -52,8 +59,10 @@ export class WorkspaceScopedRepository<T extends { _id: string; workspaceId: str
     return this.model.findOneAndUpdate(this.f(workspaceId, filter), update, { new: true }).lean<T>().exec();
   }
 
+  /** A checked read, then an update filtered on `_id` alone: two indexed operations instead of a scan (see findById). */
   async updateById(workspaceId: string, id: string, update: UpdateQuery<T>): Promise<T | null> {
-    return this.update(workspaceId, { _id: id }, update);
+    if (!(await this.findById(workspaceId, id))) return null;
+    return this.model.findOneAndUpdate({ _id: id }, update, { new: true }).lean<T>().exec();
   }
 
   async updateMany(workspaceId: string, filter: RootFilterQuery<T>, update: UpdateQuery<T>): Promise<number> {
