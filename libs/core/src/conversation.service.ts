@@ -166,6 +166,12 @@ export class ConversationService {
     return due.length;
   }
 
+  /** When the next snoozed conversation is due, or null when none is snoozed. */
+  async nextSnoozeDue(now = new Date()): Promise<Date | null> {
+    const c = await this.db.conversations.findOne({ status: 'snoozed', snoozeUntil: { $gt: now } }, { snoozeUntil: 1 }).sort({ snoozeUntil: 1 }).lean().exec();
+    return c?.snoozeUntil ?? null;
+  }
+
   /** Deactivated users' open work goes back to the unassigned queue. */
   async unassignAllOf(workspaceId: string, userId: string): Promise<number> {
     const convs = await this.store.repo.find(workspaceId, { assigneeId: userId, status: { $ne: 'resolved' } });

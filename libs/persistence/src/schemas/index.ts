@@ -131,7 +131,7 @@ ConversationSchema.index({ workspaceId: 1, labels: 1 });
 ConversationSchema.index({ workspaceId: 1, terms: 1 });
 ConversationSchema.index({ workspaceId: 1, updatedAt: 1 });
 ConversationSchema.index({ workspaceId: 1, contactId: 1 });
-ConversationSchema.index({ workspaceId: 1, status: 1, snoozeUntil: 1 });
+ConversationSchema.index({ status: 1, snoozeUntil: 1 }); // the snooze wake-up looks across workspaces
 
 /** The current conversation of (inbox, contact), swung by compare-and-set: one open conversation at a time. */
 export const ConversationSlotSchema = new Schema({
