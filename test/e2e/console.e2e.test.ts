@@ -93,7 +93,7 @@ describe('agent console', () => {
     await box.fill('Thanks, we are looking into it');
     await box.press('Enter');
     await agentA.locator('[data-kind=message]', { hasText: 'Thanks, we are looking into it' }).waitFor();
-    await expect(box.inputValue()).resolves.toBe('');
+    await expect.poll(() => box.inputValue()).toBe('');
     const msgs = (await w.a.api.get(`/api/v1/conversations/${convId}/messages`)).body.items as Array<{ text: string; direction: string; kind: string }>;
     expect(msgs.filter((m) => m.text === 'Thanks, we are looking into it' && m.direction === 'out' && m.kind === 'message')).toHaveLength(1);
   });
@@ -110,7 +110,8 @@ describe('agent console', () => {
     await box.type('can you check the refund?');
     await box.press('Enter');
     await agentA.locator('[data-kind=note]', { hasText: 'can you check the refund?' }).waitFor();
-    await expect(box.inputValue()).resolves.toBe('');
+    // the socket echo can beat the HTTP answer that clears the composer
+    await expect.poll(() => box.inputValue()).toBe('');
     const msgs = (await w.a.api.get(`/api/v1/conversations/${convId}/messages`)).body.items as Array<{ kind: string; text: string; mentions?: string[] }>;
     const note = msgs.find((m) => m.kind === 'note' && m.text.includes('can you check the refund?'));
     expect(note?.mentions).toEqual([w.b.id]);
