@@ -179,7 +179,8 @@ describe('agent console', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await shot(phone, 'console-inbox-phone');
     await row(phone, 'Customer cust-bulk-1').click();
-    await phone.locator('[data-testid=composer] textarea').waitFor();
+    await phone.locator('[data-testid=conversation-title]', { hasText: 'Customer cust-bulk-1' }).waitFor();
+    await phone.locator('[data-kind=message]', { hasText: 'Bulk question 1' }).waitFor();
     await expect(phone.locator('.pane').isVisible()).resolves.toBe(false);
     await shot(phone, 'console-conversation-phone');
     await phone.locator('button[aria-label=Back]').first().click();
