@@ -35,7 +35,7 @@ export async function startHub(config: AppConfig, log: Logger) {
   app.use(express.json({ limit: config.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
   const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Parley API').setVersion('1').addBearerAuth().build());
-  const http = app.getHttpAdapter().getInstance() as express.Express;
+  const http = app.getHttpAdapter().getInstance();
   http.get('/api/v1/openapi.json', (_req, res) => { res.json(doc); });
   mountWebApps(http, path.resolve(__dirname, '../../..'));
   app.enableShutdownHooks();

@@ -69,6 +69,6 @@ export class ChannelQueryService {
 
   async message(workspaceId: string, messageId: string): Promise<MessageDto | null> {
     const m = await this.db.messages.findOne({ _id: messageId, workspaceId }).lean().exec();
-    return m ? toMessageDto(m as unknown as Msg) : null;
+    return m ? toMessageDto(m) : null;
   }
 }

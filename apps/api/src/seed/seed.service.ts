@@ -38,7 +38,7 @@ export class SeedService {
       { name: 'Alex Agent', email: 'agent1@parley.demo', role: 'agent' as const, password: pw() },
       { name: 'Bea Agent', email: 'agent2@parley.demo', role: 'agent' as const, password: pw() },
     ];
-    const ws = await this.people.createWorkspace({ name: 'Demo', admin: logins[0]! }, null);
+    const ws = await this.people.createWorkspace({ name: 'Demo', admin: logins[0] }, null);
     await this.db.users.updateOne({ _id: ws.admin.id }, { $set: { isOwner: true } }).exec();
     const ids = [ws.admin.id];
     for (const l of logins.slice(1)) ids.push((await this.people.createUser(ws.id, l, ws.admin.id)).id);
