@@ -15,8 +15,14 @@ if (has('redis-cli') && spawnSync('redis-cli', ['-h', '127.0.0.1', 'ping'], { st
 }
 sh('node scripts/build.mjs');
 
+
 const extra = process.argv.slice(2);
 let failed = false;
+// Type-aware lint is part of the suite: a floating promise fails the build like a failing test.
+if (spawnSync('npx', ['eslint', 'apps', 'libs', 'channels'], { cwd: root, stdio: 'inherit' }).status !== 0) {
+  console.error('lint failed');
+  failed = true;
+}
 const projects = [['vitest.config.ts'], ...['web/agent/vitest.config.ts', 'web/widget/vitest.config.ts'].filter((c) => existsSync(path.join(root, c))).map((c) => [c])];
 for (const [config] of projects) {
   const r = spawnSync('npx', ['vitest', 'run', '--config', config, ...extra], { cwd: root, stdio: 'inherit' });
