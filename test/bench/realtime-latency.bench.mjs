@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import hdr from 'hdr-histogram-js';
+import { Redis } from 'ioredis';
 import { io } from 'socket.io-client';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,6 +42,7 @@ const freePort = () => new Promise((resolve, reject) => {
 });
 
 let hubProc = null;
+let redisPrefix = null;
 let dataDir = null;
 const sockets = [];
 
@@ -53,6 +55,12 @@ async function cleanup() {
     if (hubProc.exitCode === null) hubProc.kill('SIGKILL');
   }
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (redisPrefix) {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const keys = await redis.keys(`${redisPrefix}*`).catch(() => []);
+    if (keys.length) await redis.del(...keys).catch(() => 0);
+    redis.disconnect();
+  }
 }
 
 async function startHub() {
@@ -63,7 +71,10 @@ async function startHub() {
     PARLEY_ADMIN_EMAIL: ADMIN.email, PARLEY_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn',
   };
   delete env.MONGODB_URI;
-  if (REDIS) Object.assign(env, { REDIS_URL, PARLEY_REDIS_PREFIX: `parley-bench-${randomBytes(4).toString('hex')}` });
+  if (REDIS) {
+    redisPrefix = `parley-bench-${randomBytes(4).toString('hex')}`;
+    Object.assign(env, { REDIS_URL, PARLEY_REDIS_PREFIX: redisPrefix });
+  }
   else delete env.REDIS_URL;
   hubProc = spawn(process.execPath, [path.join(root, 'dist/apps/api/src/main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
