@@ -39,7 +39,7 @@ export async function startHub(config: AppConfig, log: Logger) {
   http.get('/api/v1/openapi.json', (_req, res) => { res.json(doc); });
   mountWebApps(http, path.resolve(__dirname, '../../..'));
   app.enableShutdownHooks();
-  const io = new ParleyIoAdapter(app, { redisUrl: config.redisUrl, keyPrefix: process.env.PARLEY_REDIS_PREFIX || undefined, log });
+  const io = new ParleyIoAdapter(app, { redisUrl: config.redisUrl, keyPrefix: config.redisPrefix, log });
   await io.connect();
   app.useWebSocketAdapter(io);
   await app.init();

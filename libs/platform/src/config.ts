@@ -8,6 +8,7 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  PARLEY_REDIS_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, _ . : - only (at most 64)').default('parley'),
   PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://support.example.com' }).optional(),
   PARLEY_SECRET_KEY: z.string().min(16, 'must be at least 16 characters (32 random bytes recommended)').optional(),
   PARLEY_ADMIN_EMAIL: z.email('must be an email address').optional(),
@@ -33,6 +34,8 @@ export interface AppConfig {
   host: string;
   mongoUri: string | null;
   redisUrl: string | null;
+  /** Key prefix of the Redis streams shared by the API processes (one per deployment). */
+  redisPrefix: string;
   publicUrl: string;
   secretKey: string | null;
   adminEmail: string | null;
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: c.HOST,
     mongoUri: c.MONGODB_URI ?? null,
     redisUrl: c.REDIS_URL ?? null,
+    redisPrefix: c.PARLEY_REDIS_PREFIX,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     secretKey: c.PARLEY_SECRET_KEY ?? null,
     adminEmail: c.PARLEY_ADMIN_EMAIL?.toLowerCase() ?? null,
