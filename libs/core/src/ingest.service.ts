@@ -76,7 +76,11 @@ export class IngestService implements InboundSink {
       }
       throw e;
     }
-    await this.db.externalRefs.updateOne({ _id: refId(inbox._id, ev.externalId) }, { $setOnInsert: { workspaceId, conversationId: conv._id, messageId: id } }, { upsert: true }).exec();
+    // Insert-or-keep as a plain insert: on FerretDB an upsert first looks the _id up with a scan that grows with
+    // every message ever stored, while the insert is checked by the unique index (same result on MongoDB).
+    await this.db.externalRefs.create({ _id: refId(inbox._id, ev.externalId), workspaceId, conversationId: conv._id, messageId: id }).catch((e: unknown) => {
+      if (!isDuplicateKey(e)) throw e;
+    });
     if (!isCall && (ev).optOut !== undefined) await this.contacts.setOptOut(workspaceId, contact._id, !!(ev).optOut);
 
     const counts = !quiet && !(isCall && !(ev).opens && ev.phase !== 'completed');
