@@ -35,6 +35,15 @@ function ingest(p) {
   return out.join('\n');
 }
 
+function scale(p) {
+  const out = [`### Ingest at scale (part 1b): ${p.messagesPerSize} messages one at a time once the database already holds N messages (and N/10 conversations)`];
+  out.push(table(['messages already stored', 'conversations', 'ack p50 / p99 ms', 'to socket p50 / p99 ms', 'slowest database commands (mean ms)'], p.points.map((x) => [
+    x.messages, x.conversations, `${f(x.ack.p50)} / ${f(x.ack.p99)}`, x.ingestToSocket ? `${f(x.ingestToSocket.p50)} / ${f(x.ingestToSocket.p99)}` : '–',
+    x.dbCommands.slice(0, 3).map((c) => `\`${c.command}\` ${f(c.meanMs)}`).join('; '),
+  ])));
+  return out.join('\n');
+}
+
 function fanout(p) {
   const out = [`### Fan-out (part 3): one message at a time, ${p.messagesPerSize} messages per room size`];
   if (!p.parley) out.push(`Parley: not available (${p.agentsNamespace?.reason}).`);
@@ -59,8 +68,8 @@ function connections(p) {
 }
 
 function reads(p) {
-  const out = [`### Inbox reads (part 5): supervisor, limit 25, ${p.repetitions} sequential requests each after a warm-up`];
-  out.push(table(['conversations', 'query', 'API p50 / p99 ms', 'raw driver p50 / p99 ms', 'API ÷ raw (p50)'], p.points.map((x) => [x.conversations, x.query, `${f(x.api.p50)} / ${f(x.api.p99)}`, `${f(x.raw.p50)} / ${f(x.raw.p99)}`, f(ratio(x.api.p50, x.raw.p50))])));
+  const out = ['### Inbox reads (part 5): supervisor, limit 25, sequential requests after a warm-up, API and raw driver alternating'];
+  out.push(table(['conversations', 'query', 'requests', 'API p50 / p99 ms', 'raw driver p50 / p99 ms', 'API ÷ raw (p50)'], p.points.map((x) => [x.conversations, x.query, x.repetitions, `${f(x.api.p50)} / ${f(x.api.p99)}`, `${f(x.raw.p50)} / ${f(x.raw.p99)}`, f(ratio(x.api.p50, x.raw.p50))])));
   if (p.p99Growth) out.push('', p.p99Growth.map((g) => `p99 growth ${g.from} → ${g.to} (${g.query}): API ×${f(g.api)}, raw driver ×${f(g.raw)}`).join('; ') + '.');
   return out.join('\n');
 }
@@ -84,7 +93,7 @@ function profile(p) {
 export function renderMarkdown(r) {
   const out = [`## Parley bench — ${r.date.slice(0, 16).replace('T', ' ')} UTC`, '',
     `\`${r.command}\` · Node ${r.node} · database: ${r.database} · ${r.machine.cpus} CPUs (${r.machine.cpuModel}), ${r.machine.memGiB} GiB · load average at start ${r.machine.loadAvgAtStart?.join(' ')}, at end ${r.machine.loadAvgAtEnd?.join(' ') ?? '–'} · git ${r.git.rev}${r.git.uncommittedChangesInSources ? ' (+ uncommitted changes in sources)' : ''}${r.quick ? ' · QUICK run' : ''}`, ''];
-  const parts = [['ingest', ingest], ['fanout', fanout], ['connections', connections], ['reads', reads], ['burst', burst], ['profile', profile]];
+  const parts = [['ingest', ingest], ['scale', scale], ['fanout', fanout], ['connections', connections], ['reads', reads], ['burst', burst], ['profile', profile]];
   for (const [k, fn] of parts) {
     const p = r.parts[k];
     if (!p) continue;

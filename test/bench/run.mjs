@@ -19,6 +19,7 @@ const log = (m) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(0
 
 const PARTS = [
   ['ingest', 'parts 1+2: ingest to screen, Parley next to the bare baseline', () => import('./parts/ingest.mjs').then((m) => m.ingestPart)],
+  ['scale', 'part 1b: ingest once the database holds 10k and 100k messages', () => import('./parts/scale.mjs').then((m) => m.scalePart)],
   ['fanout', 'part 3: fan-out to rooms of 100 and 1,000 sockets', () => import('./parts/fanout.mjs').then((m) => m.fanoutPart)],
   ['connections', 'part 4: idle authenticated sockets, memory per socket', () => import('./parts/connections.mjs').then((m) => m.connectionsPart)],
   ['reads', 'part 5: inbox reads at 10k and 100k conversations', () => import('./parts/reads.mjs').then((m) => m.readsPart)],
@@ -35,6 +36,7 @@ const results = {
   node: process.version,
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memGiB: Math.round(os.totalmem() / 2 ** 30), loadAvgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100) },
   git: { rev: gitRev, uncommittedChangesInSources: gitDirty },
+  hubRoot: process.env.BENCH_HUB_ROOT ?? null,
   quick,
   database: null,
   parts: {},

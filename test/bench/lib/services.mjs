@@ -72,7 +72,9 @@ export async function startDb() {
 
 /** The built hub (dist/) on a free port, its database given by URI. */
 export async function startHub({ db, dbName = 'parley', env = {}, cpuProfDir = null, nodeArgs = [] }) {
-  const main = path.join(repoRoot, 'dist/apps/api/src/main.js');
+  // BENCH_HUB_ROOT measures another checkout's build (e.g. before a change) with this suite.
+  const hubRoot = process.env.BENCH_HUB_ROOT ? path.resolve(process.env.BENCH_HUB_ROOT) : repoRoot;
+  const main = path.join(hubRoot, 'dist/apps/api/src/main.js');
   if (!existsSync(main)) throw new Error('dist/ is missing: npm run build');
   const port = await freePort();
   const dataDir = benchTmp('hub');
@@ -85,7 +87,7 @@ export async function startHub({ db, dbName = 'parley', env = {}, cpuProfDir = n
   };
   delete childEnv.NODE_OPTIONS;
   const args = ['--enable-source-maps', ...nodeArgs, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), main];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, args, { cwd: hubRoot, env: childEnv, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   children.add(child);
   const url = `http://127.0.0.1:${port}`;

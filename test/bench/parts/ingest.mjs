@@ -93,25 +93,38 @@ const highestUnder = (steps, ms) => {
   return best;
 };
 
-async function sweep(target, { rates, socketCounts, durationMs, connect, log, label }) {
+/**
+ * A fresh system for one step: `open()` starts the server on a database of its own, prepares it and returns
+ * {target, connect(n), close()}. Every (sockets, rate) step starts from the same state, so rates compare
+ * with each other and with the baseline (the database's growth is part 5's and the scale probe's subject).
+ */
+async function sweep(open, { rates, socketCounts, durationMs, log, label }) {
   const out = [];
   for (const n of socketCounts) {
-    const conn = connect ? await connect(n) : { sockets: [], note: 'no /agents namespace: acknowledgement only' };
-    if (connect && conn.sockets.length < n) log(`  ${label}: only ${conn.sockets.length}/${n} sockets connected (${conn.error})`);
     const steps = [];
     let saturated = false;
+    let connected = null;
     for (const rate of rates) {
-      if (saturated) { steps.push({ rate, sockets: conn.sockets.length, skipped: 'previous rate already saturated (p99 > 5 s or losses)' }); continue; }
-      const s = await runStep(target, { rate, durationMs, sockets: conn.sockets, tag: `${label}-${n}-${rate}-${Date.now().toString(36)}` });
-      log(`  ${label} ${String(n).padStart(3)} sockets ${String(rate).padStart(3)}/s: ack p50 ${s.ack.p50} p99 ${s.ack.p99} ms; to socket p50 ${s.ingestToSocket?.p50 ?? '–'} p99 ${s.ingestToSocket?.p99 ?? '–'} ms; ok ${s.ok}/${s.sent}; cpu ${s.cpuMsPerMessageTotal} ms/msg`);
-      steps.push(s);
-      if ((s.ack.p99 ?? 0) > 5000 || s.ok < s.sent * 0.9) saturated = true;
-      await sleep(500);
+      if (saturated) { steps.push({ rate, sockets: n, skipped: 'a lower rate already saturated (p99 > 5 s or losses)' }); continue; }
+      const sys = await open(`${n}_${rate}`);
+      try {
+        const conn = sys.connect ? await sys.connect(n) : { sockets: [] };
+        if (sys.connect && conn.sockets.length < n) log(`  ${label}: only ${conn.sockets.length}/${n} sockets connected (${conn.error})`);
+        connected = conn.sockets.length;
+        // Warm-up: JIT, connection pools, and the first conversation of most customers (not recorded).
+        await runStep(sys.target, { rate: 50, durationMs: 2_000, sockets: conn.sockets, tag: `warm-${label}-${n}-${rate}` });
+        await sleep(300);
+        const st = await runStep(sys.target, { rate, durationMs, sockets: conn.sockets, tag: `${label}-${n}-${rate}-${Date.now().toString(36)}` });
+        log(`  ${label.padEnd(8)} ${String(n).padStart(3)} sockets ${String(rate).padStart(3)}/s: ack p50 ${st.ack.p50} p99 ${st.ack.p99} ms; to socket p50 ${st.ingestToSocket?.p50 ?? '–'} p99 ${st.ingestToSocket?.p99 ?? '–'} ms; done ${st.ok}/${st.sent} (${st.achievedPerSec}/s); cpu ${st.cpuMsPerMessageTotal} ms/msg`);
+        steps.push(st);
+        if ((st.ack.p99 ?? 0) > 5000 || st.ok < st.sent * 0.9) saturated = true;
+        for (const x of conn.sockets) x.close();
+      } finally {
+        await sys.close();
+      }
     }
-    for (const s of conn.sockets) s.close();
-    const measured = steps.filter((s) => !s.skipped);
-    out.push({ sockets: n, socketsConnected: conn.sockets.length, steps, highestRateP99Under500ms: highestUnder(measured, 500) });
-    await sleep(500);
+    const measured = steps.filter((x) => !x.skipped);
+    out.push({ sockets: n, socketsConnected: connected, steps, highestRateP99Under500ms: highestUnder(measured, 500) });
   }
   return out;
 }
@@ -121,52 +134,55 @@ export async function ingestPart({ db, quick, log }) {
   const socketCounts = [10, 100];
   const durationMs = quick ? 3_000 : 10_000;
   const satMs = quick ? 3_000 : 8_000;
-  const result = { rates, socketCounts, durationMs, contacts: CONTACTS };
+  const result = { rates, socketCounts, durationMs, warmupMessages: 100, contacts: CONTACTS, freshDatabasePerStep: true };
 
-  // Parley
-  const hub = await startHub({ db, dbName: 'parley_ingest' });
-  try {
-    const w = await makeWorkspace(hub, { agents: 10 });
-    const probe = await probeNamespace(hub.url, '/agents', { token: w.agents[0].token });
-    result.agentsNamespace = probe;
-    if (!probe.available) log(`  /agents: ${probe.reason} — ingest-to-socket not available, acknowledgement only`);
-    const target = {
-      name: 'parley', url: hub.url, pids: { hub: hub.pid, ...(hub.dbPid ? { db: hub.dbPid } : {}) },
-      request: (externalId, identifier, text) => incomingRequest(w, externalId, identifier, text),
-    };
-    const connect = probe.available ? (n) => connectSockets(hub.url, '/agents', n, (i) => ({ token: w.agents[i % w.agents.length].token })) : null;
-    result.parley = await sweep(target, { rates, socketCounts, durationMs, connect, log, label: 'parley' });
-    const sat = await saturate(target, { concurrency: 16, durationMs: satMs, tag: `parley-sat-${Date.now().toString(36)}` });
-    log(`  parley saturation (16 in flight, no sockets): ${sat.perSec}/s, p50 ${sat.latency.p50} p99 ${sat.latency.p99} ms`);
-    result.parleySaturation = sat;
-  } finally {
-    await hub.stop();
-  }
-
-  // Baseline, same database server, its own database
-  const base = await startBaseline({ db, dbName: 'baseline_ingest' });
-  try {
+  const openParley = async (key) => {
+    const hub = await startHub({ db, dbName: `parley_ingest_${key}` });
+    try {
+      const w = await makeWorkspace(hub, { agents: 10 });
+      result.agentsNamespace ??= await probeNamespace(hub.url, '/agents', { token: w.agents[0].token });
+      const target = {
+        name: 'parley', url: hub.url, pids: { hub: hub.pid, ...(hub.dbPid ? { db: hub.dbPid } : {}) },
+        request: (externalId, identifier, text) => incomingRequest(w, externalId, identifier, text),
+      };
+      const connect = result.agentsNamespace.available ? (n) => connectSockets(hub.url, '/agents', n, (i) => ({ token: w.agents[i % w.agents.length].token })) : null;
+      return { target, connect, close: () => hub.stop() };
+    } catch (e) { await hub.stop(); throw e; }
+  };
+  const openBaseline = async (key) => {
+    const base = await startBaseline({ db, dbName: `baseline_ingest_${key}` });
     const target = {
       name: 'baseline', url: base.url, pids: { app: base.pid, ...(base.dbPid ? { db: base.dbPid } : {}) },
       request: (externalId, identifier, text) => ({ path: '/incoming', body: { externalId, contact: { identifier, name: `Customer ${identifier}` }, text }, headers: {} }),
     };
-    const connect = result.agentsNamespace.available ? (n) => connectSockets(base.url, '/agents', n, () => ({})) : null;
-    result.baseline = await sweep(target, { rates, socketCounts, durationMs, connect, log, label: 'baseline' });
-    const sat = await saturate(target, { concurrency: 16, durationMs: satMs, tag: `base-sat-${Date.now().toString(36)}` });
-    log(`  baseline saturation (16 in flight, no sockets): ${sat.perSec}/s, p50 ${sat.latency.p50} p99 ${sat.latency.p99} ms`);
-    result.baselineSaturation = sat;
-  } finally {
-    await base.stop();
+    const connect = result.agentsNamespace?.available ? (n) => connectSockets(base.url, '/agents', n, () => ({})) : null;
+    return { target, connect, close: () => base.stop() };
+  };
+
+  result.parley = await sweep(openParley, { rates, socketCounts, durationMs, log, label: 'parley' });
+  if (!result.agentsNamespace.available) log(`  /agents: ${result.agentsNamespace.reason} — ingest-to-socket not available, acknowledgement only`);
+  result.baseline = await sweep(openBaseline, { rates, socketCounts, durationMs, log, label: 'baseline' });
+
+  for (const [key, open] of [['parleySaturation', openParley], ['baselineSaturation', openBaseline]]) {
+    const sys = await open('sat');
+    try {
+      await runStep(sys.target, { rate: 50, durationMs: 2_000, sockets: [], tag: `warm-${key}` });
+      const sat = await saturate(sys.target, { concurrency: 16, durationMs: satMs, tag: `${key}-${Date.now().toString(36)}` });
+      log(`  ${key.replace('Saturation', '').padEnd(8)} saturation (16 in flight, no sockets): ${sat.perSec}/s, p50 ${sat.latency.p50} p99 ${sat.latency.p99} ms, ${sat.cpuMsPerMessageTotal} ms CPU/msg`);
+      result[key] = sat;
+    } finally {
+      await sys.close();
+    }
   }
 
   // Ratios: throughput at saturation, latency at each (sockets, rate) both measured.
   result.ratio = {
     throughput: result.baselineSaturation.perSec ? Math.round((result.parleySaturation.perSec / result.baselineSaturation.perSec) * 1000) / 1000 : null,
-    latency: result.parley.flatMap((p, k) => p.steps.filter((s) => !s.skipped).map((s) => {
-      const b = result.baseline[k]?.steps.find((x) => x.rate === s.rate && !x.skipped);
+    latency: result.parley.flatMap((p, k) => p.steps.filter((x) => !x.skipped).map((x) => {
+      const b = result.baseline[k]?.steps.find((y) => y.rate === x.rate && !y.skipped);
       if (!b) return null;
-      const div = (x, y) => (x != null && y ? Math.round((x / y) * 10) / 10 : null);
-      return { sockets: p.sockets, rate: s.rate, ackP50: div(s.ack.p50, b.ack.p50), ackP99: div(s.ack.p99, b.ack.p99), toSocketP50: div(s.ingestToSocket?.p50, b.ingestToSocket?.p50), toSocketP99: div(s.ingestToSocket?.p99, b.ingestToSocket?.p99) };
+      const div = (u, v) => (u != null && v ? Math.round((u / v) * 10) / 10 : null);
+      return { sockets: p.sockets, rate: x.rate, ackP50: div(x.ack.p50, b.ack.p50), ackP99: div(x.ack.p99, b.ack.p99), toSocketP50: div(x.ingestToSocket?.p50, b.ingestToSocket?.p50), toSocketP99: div(x.ingestToSocket?.p99, b.ingestToSocket?.p99) };
     }).filter(Boolean)),
   };
   return result;
