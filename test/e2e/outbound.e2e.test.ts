@@ -40,6 +40,8 @@ describe('API channel outbound', () => {
     const conv = (await w.incoming('o-2', 'out-cust2', 'hello')).body.conversationId;
     const first = await w.a.api.post(`/api/v1/conversations/${conv}/messages`, { text: 'once', clientId: 'dbl' });
     const second = await w.a.api.post(`/api/v1/conversations/${conv}/messages`, { text: 'once', clientId: 'dbl' });
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
     await waitFor(async () => (await statusOf(conv, first.body.id))?.status === 'sent', 10_000, 'sent');
     await new Promise((r) => setTimeout(r, 500));

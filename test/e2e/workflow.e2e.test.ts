@@ -47,7 +47,8 @@ describe('attachments', () => {
     const signed = await fetch(`${hub.url}${link.body.url}`);
     expect(signed.status).toBe(200);
     expect(signed.headers.get('content-type')).toBe('image/png');
-    expect((await fetch(`${hub.url}${link.body.url.replace(/sig=./, 'sig=X')}`)).status).toBe(404);
+    const tampered = link.body.url.replace(/sig=(.)/, (_m: string, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+    expect((await fetch(`${hub.url}${tampered}`)).status).toBe(404);
     expect((await fetch(`${hub.url}/api/v1/attachments/${html.body.id}?${link.body.url.split('?')[1]}`)).status).toBe(404);
     expect((await w.c.api.get(`/api/v1/attachments/${png.body.id}/link`)).status).toBe(404);
     const reuse = await w.b.api.post(`/api/v1/conversations/${conv}/messages`, { text: 'steal', attachmentIds: [html.body.id], private: true });
@@ -136,6 +137,9 @@ describe('conversation views', () => {
     const r = await w.a.api.post('/api/v1/conversations', { inboxId: w.inboxId, to: 'new-cust-77', text: 'We have news for you' });
     expect(r.status).toBe(201);
     expect(r.body.conversation).toMatchObject({ inboxId: w.inboxId, status: 'open', assigneeId: w.a.id });
+    expect(r.body.id).toBe(r.body.conversation.id);
+    const got = await w.a.api.get(`/api/v1/conversations/${r.body.id}`);
+    expect(got.body.contact).toMatchObject({ id: r.body.conversation.contact.id, identities: [expect.objectContaining({ type: 'api', value: 'new-cust-77' })] });
     expect(r.body.message).toMatchObject({ direction: 'out', status: 'queued', text: 'We have news for you' });
   });
 });

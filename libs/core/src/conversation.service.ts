@@ -82,7 +82,10 @@ export class ConversationService {
   async get(actor: Actor, id: string) {
     const c = await this.visible(actor, id);
     const contact = await this.db.contacts.findOne({ _id: c.contactId, workspaceId: actor.workspaceId }).lean().exec();
-    return { ...toSummary(c), contactDetails: contact ? this.contacts.toDto(contact) : null };
+    const details = contact ? this.contacts.toDto(contact) : null;
+    // The summary's `contact` grows into the full contact (identities, email, phone) here; `contactDetails` repeats it.
+    const summary = toSummary(c);
+    return { ...summary, contact: { ...summary.contact, ...(details ?? {}) }, contactDetails: details };
   }
 
   async patch(actor: Actor, id: string, patch: { labels?: string[]; priority?: Priority }): Promise<ConversationSummary> {

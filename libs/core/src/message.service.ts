@@ -114,7 +114,7 @@ export class MessageService {
   }
 
   /** Start an outbound conversation to an address on the inbox's channel. */
-  async startConversation(actor: Actor, input: { inboxId: string; to: string; text: string; subject?: string }): Promise<{ conversation: ConversationSummary; message: MessageDto }> {
+  async startConversation(actor: Actor, input: { inboxId: string; to: string; text: string; subject?: string }): Promise<ConversationSummary & { conversation: ConversationSummary; message: MessageDto }> {
     const inbox = await this.inboxes.get(actor.workspaceId, input.inboxId);
     const v = await this.access.visibility(actor);
     if (!v.all && !v.inboxIds.includes(inbox._id)) throw notFound('inbox');
@@ -124,8 +124,9 @@ export class MessageService {
     await this.store.pointSlot(actor.workspaceId, inbox._id, contact._id, conv._id);
     this.store.emitCreated(conv);
     const { message } = await this.post(actor, conv._id, { text: input.text });
-    const after = await this.store.get(actor.workspaceId, conv._id);
-    return { conversation: toSummary(after), message };
+    const after = toSummary(await this.store.get(actor.workspaceId, conv._id));
+    // The new conversation's summary at the top level (like GET /conversations/:id), plus the first message.
+    return { ...after, conversation: after, message };
   }
 
 }

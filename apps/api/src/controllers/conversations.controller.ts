@@ -60,12 +60,12 @@ export class ConversationsController {
     return { items: await this.messages.list(a, id, parse(MessagesQuery, q)) };
   }
 
-  /** 201 for a new message; the same clientId again answers 200 with the first one. */
+  /** The same clientId again replays the first answer: 201 with the first message (an idempotent retry). */
   @Post(':id/messages')
   @ZodBody(MessageBody)
   async post(@CurrentActor() a: Actor, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const { message, created } = await this.messages.post(a, id, parse(MessageBody, body));
-    res.status(created ? 201 : 200);
+    res.setHeader('Idempotent-Replayed', created ? 'false' : 'true');
     return message;
   }
 
