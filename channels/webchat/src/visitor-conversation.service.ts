@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { INBOUND_SINK, type InboundAttachment, type InboundSink } from '@parley/channel-kit';
+import { INBOUND_SINK, type InboundSink } from '@parley/channel-kit';
 import { AttachmentService, ChannelQueryService, ContactService, DomainError, DomainEvents, messageIdFor } from '@parley/core';
 import { MAX_ATTACHMENTS_PER_MESSAGE } from './upload-policy';
 import { toVisitorMessage, type VisitorMessage } from './visitor-message.mapper';
@@ -122,7 +121,6 @@ export class VisitorConversationService {
     const wait = await this.limiter.take(`${s.inboxId}:${s.visitorId}`);
     if (wait) return fail('rate_limited', `you are sending messages too quickly; try again in ${wait} s`);
 
-    let files: InboundAttachment[] = [];
     if (ids.length) {
       const contactId = s.contactId ?? (await this.queries.contactByIdentity(s.workspaceId, s.inboxId, 'webchat', s.visitorId))?.id ?? null;
       if (!contactId) return fail('invalid_request', 'unknown attachment: upload it first');
@@ -133,23 +131,14 @@ export class VisitorConversationService {
         const by = row?.uploadedBy as { type?: string; id?: string } | undefined;
         if (!row || by?.type !== 'contact' || by.id !== contactId || row.conversationId) return fail('invalid_request', `attachment ${id} is not an unused upload of yours`);
       }
-      // The core stores inbound attachments from their bytes, so the staged upload is read back for it.
-      files = await Promise.all(ids.map(async (id) => {
-        const row = rows.find((r) => r._id === id)!;
-        return { name: row.name, contentType: row.contentType, data: await readFile(this.attachments.filePath(row)) };
-      }));
     }
 
     const result = await this.sink.ingest(s.workspaceId, {
-      type: 'message', inboxId: s.inboxId, externalId, text, attachments: files, at: new Date(),
+      type: 'message', inboxId: s.inboxId, externalId, text, attachments: [], uploadedAttachmentIds: ids, at: new Date(),
       from: { type: 'webchat', value: s.visitorId, name: this.defaultName(s), email: s.profile.email },
       meta: { webchat: { verified: s.verified, ...(s.pageUrl ? { pageUrl: s.pageUrl } : {}) } },
     });
     if (!result.messageId || !result.conversationId) return fail('internal', 'the message could not be stored; try again');
-    if (ids.length) {
-      // Mark the staged uploads used, so they cannot be attached a second time.
-      await this.attachments.claim(s.workspaceId, ids, { type: 'contact', id: s.contactId! }, result.conversationId).catch(() => undefined);
-    }
     if (result.contactId) s.contactId = result.contactId;
     s.conversationId = result.conversationId;
     const stored = await this.queries.message(s.workspaceId, result.messageId);

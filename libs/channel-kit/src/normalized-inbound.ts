@@ -17,6 +17,8 @@ export interface InboundMessage {
   text?: string;
   html?: string;
   attachments: InboundAttachment[];
+  /** Files the contact already uploaded through the hub (web chat): attached by id, not stored again. */
+  uploadedAttachmentIds?: string[];
   at: Date;
   /** Does not open or reopen anything (auto-replies, bounces). */
   noise?: boolean;

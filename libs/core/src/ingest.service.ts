@@ -53,6 +53,12 @@ export class IngestService implements InboundSink {
 
     const files = !isCall ? (ev).attachments ?? [] : [];
     const atts = [];
+    const uploaded = !isCall ? (ev).uploadedAttachmentIds ?? [] : [];
+    if (uploaded.length) {
+      for (const row of await this.attachments.claim(workspaceId, uploaded, { type: 'contact', id: contact._id }, conv._id)) {
+        atts.push({ id: row._id, name: row.name, contentType: row.contentType, size: row.size });
+      }
+    }
     for (const f of files) {
       const row = await this.attachments.store(workspaceId, { name: f.name, contentType: f.contentType, data: f.data, contentId: f.contentId }, { type: 'contact', id: contact._id }, conv._id);
       atts.push({ id: row._id, name: row.name, contentType: row.contentType, size: row.size });
