@@ -73,6 +73,8 @@ export class PeopleService {
     if (patch.active === false && u.active) {
       await this.tokens.revokeAllForUser(actor.workspaceId, id);
       this.events.emit('user.deactivated', { workspaceId: actor.workspaceId, userId: id });
+    } else if (updated.role !== u.role || updated.name !== u.name) {
+      this.events.emit('user.updated', { workspaceId: actor.workspaceId, userId: id, name: updated.name, role: updated.role, previousRole: u.role });
     }
     await this.audit.record(actor.workspaceId, actor.userId, 'user.updated', 'user', id, patch);
     return toUserDto(updated);
@@ -81,6 +83,7 @@ export class PeopleService {
   async createTeam(workspaceId: string, input: { name: string; memberIds: string[] }): Promise<TeamDto> {
     await this.assertUsers(workspaceId, input.memberIds);
     const t = await this.teams.insert(workspaceId, { _id: newId(), name: input.name.trim(), memberIds: [...new Set(input.memberIds)], createdAt: new Date() });
+    this.events.emit('team.changed', { workspaceId, teamId: t._id, memberIds: t.memberIds, previousMemberIds: [] });
     return { id: t._id, name: t.name, memberIds: t.memberIds };
   }
 
@@ -93,8 +96,15 @@ export class PeopleService {
     const set: Record<string, unknown> = {};
     if (patch.name !== undefined) set.name = patch.name.trim();
     if (patch.memberIds !== undefined) set.memberIds = [...new Set(patch.memberIds)];
-    const t = await this.teams.updateById(workspaceId, id, { $set: set });
-    if (!t) throw notFound('team');
+    if (!(await this.teams.findById(workspaceId, id))) throw notFound('team');
+    // The members as they were, from the write itself: a concurrent patch cannot slip between read and write.
+    const before = await this.db.teams.findOneAndUpdate({ _id: id }, { $set: set }, { new: false }).lean().exec();
+    if (!before) throw notFound('team');
+    const t = { ...before, ...set } as T;
+    const previousMemberIds = before.memberIds ?? [];
+    if (patch.memberIds !== undefined && !sameMembers(previousMemberIds, t.memberIds)) {
+      this.events.emit('team.changed', { workspaceId, teamId: id, memberIds: t.memberIds, previousMemberIds });
+    }
     return { id: t._id, name: t.name, memberIds: t.memberIds };
   }
 
@@ -139,4 +149,8 @@ export class PeopleService {
     await this.users.updateById(actor.workspaceId, u._id, { $set: { totpEnabled: false, totpSecret: null, updatedAt: new Date() } });
     await this.audit.record(actor.workspaceId, actor.userId, 'user.2fa_disabled', 'user', u._id);
   }
+}
+
+function sameMembers(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ConversationSummary, MessageDto, PresenceStatus } from '@parley/contracts';
+import type { ConversationSummary, MessageDto, PresenceStatus, Role } from '@parley/contracts';
 
 /**
  * What happened in the domain, with what realtime needs to route it: the conversation's inbox and assignee
@@ -13,6 +13,10 @@ export interface DomainEventMap {
   'notification.created': { workspaceId: string; userId: string; notification: { id: string; kind: string; conversationId: string; messageId?: string | null } };
   'presence.updated': { workspaceId: string; userId: string; status: PresenceStatus };
   'user.deactivated': { workspaceId: string; userId: string };
+  /** A user's profile changed; realtime follows a role change on their open sockets at once. */
+  'user.updated': { workspaceId: string; userId: string; name: string; role: Role; previousRole: Role };
+  /** A team was created or patched; who joined or left decides who gains or loses its conversations. */
+  'team.changed': { workspaceId: string; teamId: string; memberIds: string[]; previousMemberIds: string[] };
   'token.revoked': { workspaceId: string; tokenId: string; userId: string };
   'inbox.changed': { workspaceId: string; inboxId: string; channel: string };
   'outbound.queued': { workspaceId: string; messageId: string };

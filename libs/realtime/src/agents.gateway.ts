@@ -2,6 +2,7 @@ import { Inject, OnApplicationShutdown } from '@nestjs/common';
 import { OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { ConversationService, DomainError, DomainEvents, PresenceRegistry, type Actor } from '@parley/core';
 import { LOGGER, type Logger } from '@parley/platform';
+import { AccessChanges } from './access-changes.service';
 import { AgentAuth } from './agent-auth.service';
 import { AgentsHub } from './agents-hub';
 import type { AgentSocket, AgentSocketData, AgentsNamespace } from './agents.types';
@@ -14,8 +15,8 @@ import { CONVERSATION_ROOM_PREFIX, rooms } from './rooms';
 import { ViewersService } from './viewers.service';
 
 /**
- * Tokens expire and roles change without an event: a periodic check bounds how long a socket outlives them.
- * PARLEY_REALTIME_SWEEP_MS shortens it for tests.
+ * Tokens expire without an event, and a cross-process message about a role or membership change can be lost:
+ * a periodic check bounds how long a socket outlives either. PARLEY_REALTIME_SWEEP_MS shortens it for tests.
  */
 const SWEEP_MS = Number(process.env.PARLEY_REALTIME_SWEEP_MS) > 0 ? Number(process.env.PARLEY_REALTIME_SWEEP_MS) : 30_000;
 /** Typing arrives in bursts; one access check covers a burst. */
@@ -48,6 +49,7 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
     private readonly presence: PresenceRegistry,
     private readonly conversations: ConversationService,
     private readonly events: DomainEvents,
+    private readonly accessChanges: AccessChanges,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -57,6 +59,8 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
     nsp.use((socket, next) => { this.admit(socket).then(() => next(), (err: Refusal) => next(err)); });
     nsp.on('connection', (socket) => this.onConnection(socket));
     this.relay.start();
+    this.accessChanges.onChanged((socket) => this.typingAccess.delete(socket));
+    this.accessChanges.start();
     this.cluster.start();
     this.sweeper = setInterval(() => { void this.sweep(); }, SWEEP_MS);
     this.sweeper.unref();
@@ -65,6 +69,7 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
   onApplicationShutdown(): void {
     if (this.sweeper) clearInterval(this.sweeper);
     this.relay.stop();
+    this.accessChanges.stop();
     this.viewers.stop();
     this.cluster.stop();
   }
@@ -118,6 +123,8 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
     } else if (socket.recovered) {
       this.membership.reconcileSocket(socket, actor).catch((err: unknown) => this.log.warn({ err }, 'realtime: room reconcile failed'));
       for (const r of socket.rooms) if (r.startsWith(CONVERSATION_ROOM_PREFIX)) this.viewers.refresh(r.slice(CONVERSATION_ROOM_PREFIX.length));
+      // The session kept the conversation rooms it had when it dropped; access may have shrunk during the gap.
+      this.accessChanges.pruneWatched(actor.workspaceId, actor.userId, socket).catch((err: unknown) => this.log.warn({ err }, 'realtime: watch check failed'));
     }
     this.presence.connected(actor.workspaceId, actor.userId, socket.id);
 

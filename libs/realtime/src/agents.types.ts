@@ -1,5 +1,5 @@
 import type { Namespace, RemoteSocket, Socket } from 'socket.io';
-import type { AgentServerEvents, PresenceStatus } from '@parley/contracts';
+import type { AgentServerEvents, PresenceStatus, Role } from '@parley/contracts';
 import type { Actor } from '@parley/core';
 
 /** What the server keeps on an `/agents` socket; restored with the socket by connection state recovery. */
@@ -20,6 +20,9 @@ export interface AgentsServerSideEvents {
   'parley:presence-hello': (m: { pid: string }) => void;
   'parley:presence-bye': (m: { pid: string }) => void;
   'parley:inbox-changed': (m: { pid: string; workspaceId: string; inboxId: string }) => void;
+  /** Each process moves its own sockets of the user: only the local socket carries the actor that is checked. */
+  'parley:user-updated': (m: { pid: string; workspaceId: string; userId: string; role: Role; name: string }) => void;
+  'parley:team-changed': (m: { pid: string; workspaceId: string; teamId: string; left: string[] }) => void;
 }
 
 export type AgentsNamespace = Namespace<AgentInboundEvents, AgentServerEvents, AgentsServerSideEvents, AgentSocketData>;

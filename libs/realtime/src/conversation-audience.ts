@@ -5,9 +5,12 @@ import { rooms } from './rooms';
 
 export type ConversationRef = Pick<ConversationSummary, 'id' | 'inboxId' | 'assigneeId' | 'teamId'>;
 
+/**
+ * Both are forgotten on every process when they change (inbox.changed, team.changed); the TTL only bounds how
+ * long a lost cross-process message can leave one stale.
+ */
 const INBOX_TTL_MS = 30_000;
-/** Team membership has no change event; a short cache keeps bursts cheap while staying current. */
-const TEAM_TTL_MS = 1_000;
+const TEAM_TTL_MS = 30_000;
 
 /**
  * The rooms that may see a conversation (AccessService's rule, as rooms): its inbox's members, supervisors,
@@ -40,6 +43,8 @@ export class ConversationAudience {
   }
 
   forgetInbox(inboxId: string): void { this.inboxTeam.delete(inboxId); }
+
+  forgetTeam(teamId: string): void { this.teamMembers.delete(teamId); }
 
   private async teamOfInbox(workspaceId: string, inboxId: string): Promise<string | null> {
     const hit = this.inboxTeam.get(inboxId);

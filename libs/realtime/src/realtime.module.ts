@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@parley/auth';
+import { AccessChanges } from './access-changes.service';
 import { AgentAuth } from './agent-auth.service';
 import { AgentsGateway } from './agents.gateway';
 import { AgentsHub } from './agents-hub';
@@ -16,7 +17,7 @@ import { ViewersService } from './viewers.service';
  */
 @Module({
   imports: [AuthModule],
-  providers: [AgentsHub, AgentAuth, ConversationAudience, MembershipService, ViewersService, PresenceClusterService, DomainRelay, AgentsGateway],
+  providers: [AgentsHub, AgentAuth, ConversationAudience, MembershipService, ViewersService, PresenceClusterService, DomainRelay, AccessChanges, AgentsGateway],
   exports: [AgentsHub],
 })
 export class RealtimeModule {}

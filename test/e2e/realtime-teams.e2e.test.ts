@@ -1,0 +1,231 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedDb, type EmbeddedDb } from '../fixtures/embedded-db';
+import { Api, login, startHub, type Hub } from '../fixtures/hub';
+import { makeWorkspace } from '../fixtures/workspace';
+import { barrier, connect, type AgentClient } from './realtime-helpers';
+
+/**
+ * Role and team changes reach open sockets as they happen. The periodic socket check is pushed out of reach
+ * (an hour) so that nothing here can pass because of it.
+ */
+const NO_SWEEP = { PARLEY_REALTIME_SWEEP_MS: '3600000' };
+
+let hub: Hub;
+const open: AgentClient[] = [];
+const track = (c: AgentClient) => { open.push(c); return c; };
+
+beforeAll(async () => { hub = await startHub({ env: NO_SWEEP }); });
+afterEach(() => { for (const c of open.splice(0)) c.close(); });
+afterAll(async () => { await hub?.dispose(); });
+
+type Workspace = Awaited<ReturnType<typeof makeWorkspace>>;
+
+/** One more agent of the workspace, in no inbox and no team. */
+async function extraAgent(on: Hub, w: Workspace, name: string): Promise<{ id: string; api: Api }> {
+  const r = await w.admin.post('/api/v1/users', { name, email: `${name}-${w.tag}@t.parley`, password: 'password-123', role: 'agent' });
+  if (r.status !== 201) throw new Error(`user: ${r.status} ${JSON.stringify(r.body)}`);
+  return { id: r.body.id as string, api: await login(on, `${name}-${w.tag}@t.parley`, 'password-123') };
+}
+
+async function team(w: Workspace, name: string, memberIds: string[]): Promise<string> {
+  const r = await w.admin.post('/api/v1/teams', { name, memberIds });
+  expect(r.status).toBe(201);
+  return r.body.id as string;
+}
+
+async function toTeam(w: Workspace, convId: string, teamId: string | null): Promise<void> {
+  expect((await w.supervisor.api.post(`/api/v1/conversations/${convId}/assignment`, { teamId })).status).toBe(200);
+}
+
+const ids = (list: any[]) => list.map((c) => c.id as string);
+const sinceNow = async () => {
+  const t = new Date(Date.now() - 1).toISOString();
+  await new Promise((r) => setTimeout(r, 5));
+  return encodeURIComponent(t);
+};
+
+describe('/agents: team membership changes', () => {
+  it('a new team member gets the team\'s conversations with the very next event', async () => {
+    const w = await makeWorkspace(hub);
+    const C = track(await connect(hub.url, w.c.api.token!));
+    const S = track(await connect(hub.url, w.supervisor.api.token!));
+    const t = await team(w, 'Billing', []);
+    const r = await w.incoming('tm-join', 'cust-tm-join', 'a billing question');
+    const convId = r.body.conversationId as string;
+    await toTeam(w, convId, t);
+    await S.next('conversation.updated', (p) => p.conversation.id === convId && p.conversation.teamId === t);
+
+    expect((await w.admin.patch(`/api/v1/teams/${t}`, { memberIds: [w.c.id] })).status).toBe(200);
+    // No polling: the first message after the PATCH answered already reaches the newcomer.
+    const m = await w.incoming('tm-join-1', 'cust-tm-join', 'anyone from billing?');
+    await C.next('message.created', (p) => p.message.id === m.body.messageId);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+  });
+
+  it('an agent removed from a team loses its conversations at once: removed from what they watch, later watch and typing refused', async () => {
+    const w = await makeWorkspace(hub);
+    const t = await team(w, 'Escalations', [w.c.id]);
+    const r = await w.incoming('tm-leave', 'cust-tm-leave', 'escalate me');
+    const convId = r.body.conversationId as string;
+    await toTeam(w, convId, t);
+    const [A, C, C2, S] = await Promise.all([w.a, w.c, w.c, w.supervisor].map((u) => connect(hub.url, u.api.token!).then(track)));
+    expect(await A.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+    const both = JSON.stringify([w.a.id, w.c.id].sort());
+    await A.next('viewers.updated', (p) => p.conversationId === convId && JSON.stringify(p.userIds) === both);
+    // Typing access is cached per socket for a burst: the change must reach that cache too.
+    expect(await C.call('typing', { conversationId: convId, isTyping: true })).toEqual({ ok: true });
+
+    const mark = A.events.length;
+    expect((await w.admin.patch(`/api/v1/teams/${t}`, { memberIds: [] })).status).toBe(200);
+    // Every tab of C learns it, including one that was not watching.
+    await C.next('conversation.removed', (p) => p.conversationId === convId);
+    await C2.next('conversation.removed', (p) => p.conversationId === convId);
+    await A.next('viewers.updated', (p) => p.conversationId === convId && JSON.stringify(p.userIds) === JSON.stringify([w.a.id]), { since: mark });
+
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: false, error: 'not_found' });
+    expect(await C.call('typing', { conversationId: convId, isTyping: false })).toEqual({ ok: false, error: 'not_found' });
+    const m = await w.incoming('tm-leave-1', 'cust-tm-leave', 'not for C any more');
+    await A.next('message.created', (p) => p.message.id === m.body.messageId);
+    await barrier(S, w.supervisor.id, [C, C2]);
+    expect(C.of('message.created', (p) => p.message.id === m.body.messageId)).toEqual([]);
+    expect(C2.of('message.created', (p) => p.message.id === m.body.messageId)).toEqual([]);
+    // Inbox members and supervisors still see it: nothing was removed for them.
+    expect(A.of('conversation.removed')).toEqual([]);
+    expect(S.of('conversation.removed')).toEqual([]);
+  });
+
+  it('a member who stays in another team of the conversation\'s inbox keeps it', async () => {
+    const w = await makeWorkspace(hub);
+    const inboxTeam = await team(w, 'Inbox team', [w.c.id]);
+    expect((await w.admin.patch(`/api/v1/inboxes/${w.inboxId}`, { teamId: inboxTeam })).status).toBe(200);
+    const other = await team(w, 'Other', [w.c.id]);
+    const r = await w.incoming('tm-stay', 'cust-tm-stay', 'hello');
+    const convId = r.body.conversationId as string;
+    await toTeam(w, convId, other);
+    const C = track(await connect(hub.url, w.c.api.token!));
+    const S = track(await connect(hub.url, w.supervisor.api.token!));
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+
+    expect((await w.admin.patch(`/api/v1/teams/${other}`, { memberIds: [] })).status).toBe(200);
+    const m = await w.incoming('tm-stay-1', 'cust-tm-stay', 'still here');
+    await C.next('message.created', (p) => p.message.id === m.body.messageId);
+    await barrier(S, w.supervisor.id, [C]);
+    expect(C.of('conversation.removed')).toEqual([]);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+  });
+});
+
+describe('/agents: role changes', () => {
+  it('a promoted agent joins the supervisors\' room at once', async () => {
+    const w = await makeWorkspace(hub);
+    const C = track(await connect(hub.url, w.c.api.token!));
+    const r = await w.incoming('rl-up', 'cust-rl-up', 'before the promotion');
+    const convId = r.body.conversationId as string;
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: false, error: 'not_found' });
+
+    expect((await w.admin.patch(`/api/v1/users/${w.c.id}`, { role: 'supervisor' })).status).toBe(200);
+    const m = await w.incoming('rl-up-1', 'cust-rl-up', 'after the promotion');
+    await C.next('message.created', (p) => p.message.id === m.body.messageId);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+    expect(C.socket.connected).toBe(true);
+  });
+
+  it('a demoted supervisor leaves it at once and drops the conversations they watched but may no longer read', async () => {
+    const w = await makeWorkspace(hub);
+    const inboxConv = (await w.incoming('rl-down', 'cust-rl-down', 'in the inbox')).body.conversationId as string;
+    const mine = (await w.incoming('rl-down-mine', 'cust-rl-mine', 'for the supervisor')).body.conversationId as string;
+    expect((await w.admin.post(`/api/v1/conversations/${mine}/assignment`, { assigneeId: w.supervisor.id })).status).toBe(200);
+    const [A, S, S2] = await Promise.all([w.a, w.supervisor, w.supervisor].map((u) => connect(hub.url, u.api.token!).then(track)));
+    expect(await S.call('conversation.watch', { conversationId: inboxConv })).toEqual({ ok: true });
+    expect(await S.call('conversation.watch', { conversationId: mine })).toEqual({ ok: true });
+
+    expect((await w.admin.patch(`/api/v1/users/${w.supervisor.id}`, { role: 'agent' })).status).toBe(200);
+    // No polling: the first inbox message after the PATCH answered no longer reaches them.
+    const m = await w.incoming('rl-down-1', 'cust-rl-down', 'not for the former supervisor');
+    await A.next('message.created', (p) => p.message.id === m.body.messageId);
+    await S.next('conversation.removed', (p) => p.conversationId === inboxConv);
+    await S2.next('conversation.removed', (p) => p.conversationId === inboxConv);
+    await barrier(A, w.a.id, [S, S2]);
+    expect(S.of('message.created', (p) => p.message.id === m.body.messageId)).toEqual([]);
+    expect(S2.of('message.created', (p) => p.message.id === m.body.messageId)).toEqual([]);
+    expect(S.of('conversation.removed', (p) => p.conversationId === mine)).toEqual([]);
+    expect(await S.call('conversation.watch', { conversationId: inboxConv })).toEqual({ ok: false, error: 'not_found' });
+    expect(await S.call('conversation.watch', { conversationId: mine })).toEqual({ ok: true });
+    expect(S.socket.connected).toBe(true);
+  });
+});
+
+/** Two API processes on one database and one Redis, as in realtime-cluster.e2e.test.ts. */
+describe('/agents: role and team changes across two API processes', () => {
+  const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `parley-test-${randomBytes(5).toString('hex')}`;
+  let dbDir: string;
+  let db: EmbeddedDb;
+  let redis: Redis;
+  let hub1: Hub;
+  let hub2: Hub;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (e) {
+      throw new Error(`Redis is needed at ${REDIS_URL} for the multi-process tests (npm test starts it): ${(e as Error).message}`);
+    }
+    dbDir = mkdtempSync(path.join(tmpdir(), 'parley-teams-db-'));
+    db = await startEmbeddedDb({ dataDir: dbDir });
+    const env = { ...NO_SWEEP, MONGODB_URI: db.uri, REDIS_URL, PARLEY_REDIS_PREFIX: prefix };
+    hub1 = await startHub({ env });
+    hub2 = await startHub({ env: { ...env, PARLEY_WORKERS: 'false' } });
+  });
+  afterAll(async () => {
+    await hub2?.dispose();
+    await hub1?.dispose();
+    await db?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+    if (redis?.status === 'ready') {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
+  it('a change made on process 1 moves the sockets on process 2', async () => {
+    const w = await makeWorkspace(hub1); // every REST call and inbound message goes through process 1
+    const C = track(await connect(hub2.url, w.c.api.token!));
+    const S = track(await connect(hub2.url, w.supervisor.api.token!));
+    const r = await w.incoming('cl-rl', 'cust-cl-rl', 'hello');
+    const convId = r.body.conversationId as string;
+    await S.next('message.created', (p) => p.message.id === r.body.messageId);
+
+    // Promotion: the next inbox event reaches C on process 2, and process 2 lets C watch.
+    expect((await w.admin.patch(`/api/v1/users/${w.c.id}`, { role: 'supervisor' })).status).toBe(200);
+    const m1 = await w.incoming('cl-rl-1', 'cust-cl-rl', 'for the new supervisor');
+    await C.next('message.created', (p) => p.message.id === m1.body.messageId);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+
+    // Demotion: C on process 2 drops the watched conversation and may not watch it again.
+    expect((await w.admin.patch(`/api/v1/users/${w.c.id}`, { role: 'agent' })).status).toBe(200);
+    await C.next('conversation.removed', (p) => p.conversationId === convId);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: false, error: 'not_found' });
+
+    // Team: joining on process 1 shows the team's conversation on process 2; leaving removes it.
+    const t = await team(w, 'Cluster team', []);
+    await toTeam(w, convId, t);
+    expect((await w.admin.patch(`/api/v1/teams/${t}`, { memberIds: [w.c.id] })).status).toBe(200);
+    const m2 = await w.incoming('cl-rl-2', 'cust-cl-rl', 'for the team');
+    await C.next('message.created', (p) => p.message.id === m2.body.messageId);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+    const mark = C.events.length;
+    expect((await w.admin.patch(`/api/v1/teams/${t}`, { memberIds: [] })).status).toBe(200);
+    await C.next('conversation.removed', (p) => p.conversationId === convId, { since: mark });
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: false, error: 'not_found' });
+  }, 60_000);
+});
