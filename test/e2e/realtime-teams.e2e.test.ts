@@ -121,6 +121,57 @@ describe('/agents: team membership changes', () => {
   });
 });
 
+describe('/agents: a conversation moved to another team', () => {
+  it('leaves the old team\'s view, live and on resync, and stays with whoever still sees it', async () => {
+    const w = await makeWorkspace(hub);
+    const d = await extraAgent(hub, w, 'agentd');
+    const e = await extraAgent(hub, w, 'agente');
+    const t1 = await team(w, 'First line', [w.c.id, d.id]);
+    const t2 = await team(w, 'Second line', [d.id]);
+    const r = await w.incoming('tm-move', 'cust-tm-move', 'please help');
+    const convId = r.body.conversationId as string;
+    await toTeam(w, convId, t1);
+    const [A, C, D, E, S] = await Promise.all([w.a, w.c, d, e, w.supervisor].map((u) => connect(hub.url, u.api.token!).then(track)));
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+    expect(await D.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+    const since = await sinceNow();
+
+    await toTeam(w, convId, t2);
+    await C.next('conversation.removed', (p) => p.conversationId === convId);
+    await D.next('conversation.updated', (p) => p.conversation.id === convId && p.conversation.teamId === t2);
+    await A.next('conversation.updated', (p) => p.conversation.id === convId && p.conversation.teamId === t2);
+    await barrier(S, w.supervisor.id, [A, C, D, E]);
+    expect(C.of('conversation.updated', (p) => p.conversation.id === convId && p.conversation.teamId === t2)).toEqual([]);
+    for (const x of [A, D, E, S]) expect(x.of('conversation.removed')).toEqual([]);
+    expect(E.events.filter((x) => x.event !== 'presence.updated')).toEqual([]);
+    expect(await C.call('conversation.watch', { conversationId: convId })).toEqual({ ok: false, error: 'not_found' });
+    expect(await D.call('conversation.watch', { conversationId: convId })).toEqual({ ok: true });
+
+    // Resync after a long gap: the old team's member is told, the others are not; nothing leaks to an outsider.
+    const sync = async (api: Api) => (await api.get(`/api/v1/conversations?updatedSince=${since}`)).body;
+    const c = await sync(w.c.api);
+    expect(ids(c.items)).not.toContain(convId);
+    expect(c.removed).toContain(convId);
+    const dd = await sync(d.api);
+    expect(ids(dd.items)).toContain(convId);
+    expect(dd.removed ?? []).not.toContain(convId);
+    const a = await sync(w.a.api);
+    expect(ids(a.items)).toContain(convId);
+    expect(a.removed ?? []).not.toContain(convId);
+    const ee = await sync(e.api);
+    expect(ids(ee.items)).not.toContain(convId);
+    expect(ee.removed ?? []).not.toContain(convId);
+
+    // Out of every team: the second team's member loses it the same way.
+    const since2 = await sinceNow();
+    await toTeam(w, convId, null);
+    await D.next('conversation.removed', (p) => p.conversationId === convId);
+    const d2 = (await d.api.get(`/api/v1/conversations?updatedSince=${since2}`)).body;
+    expect(d2.removed).toContain(convId);
+    expect(ids(d2.items)).not.toContain(convId);
+  });
+});
+
 describe('/agents: role changes', () => {
   it('a promoted agent joins the supervisors\' room at once', async () => {
     const w = await makeWorkspace(hub);

@@ -68,7 +68,8 @@ export class ConversationService {
       // Conversations that changed since then but no longer match: the client drops them from its view.
       const changed = await this.store.repo.find(actor.workspaceId, { updatedAt: { $gt: q.updatedSince } }, { sort: { updatedAt: -1 }, limit: 1000 });
       const matching = new Set((await this.store.repo.find(actor.workspaceId, { $and: [filter, { _id: { $in: changed.map((c) => c._id) } }] })).map((c) => c._id));
-      removed = changed.filter((c) => !matching.has(c._id) && (this.access.canSee(v, c) || c.pastAssigneeIds?.includes(actor.userId))).map((c) => c._id);
+      const wasMine = (c: Conv) => !!c.pastAssigneeIds?.includes(actor.userId) || !!c.pastTeamIds?.some((t) => v.teamIds.includes(t));
+      removed = changed.filter((c) => !matching.has(c._id) && (this.access.canSee(v, c) || wasMine(c))).map((c) => c._id);
     }
     if (q.cursor) {
       const { at, id } = decodeCursor(q.cursor);
@@ -132,7 +133,10 @@ export class ConversationService {
       set.teamId = input.teamId;
     }
     const update: Record<string, unknown> = { $set: set };
-    if (c.assigneeId && input.assigneeId !== undefined && input.assigneeId !== c.assigneeId) update.$addToSet = { pastAssigneeIds: c.assigneeId };
+    const past: Record<string, string> = {};
+    if (c.assigneeId && input.assigneeId !== undefined && input.assigneeId !== c.assigneeId) past.pastAssigneeIds = c.assigneeId;
+    if (c.teamId && input.teamId !== undefined && input.teamId !== c.teamId) past.pastTeamIds = c.teamId;
+    if (Object.keys(past).length) update.$addToSet = past;
     const updated = await this.store.update(actor.workspaceId, c._id, update, { previous: c });
     if (input.assigneeId !== undefined && input.assigneeId !== c.assigneeId) {
       const name = input.assigneeId ? (await this.db.users.findById(input.assigneeId, { name: 1 }).lean().exec())?.name ?? 'someone' : null;

@@ -75,7 +75,7 @@ export class ConversationStore {
       _id: newId(), inboxId: args.inboxId, channel: args.channel, contactId: args.contactId, contactName: args.contactName,
       status, priority: 'none', assigneeId: args.assigneeId ?? null, teamId: args.teamId ?? null, labels: [], subject: args.subject ?? null,
       lastMessage: null, lastActivityAt: args.now, unreadCount: 0, readBy: {}, waitingSince: null, snoozeUntil: null,
-      resolvedAt: status === 'resolved' ? args.now : null, pastAssigneeIds: [], meta: {}, terms: [], createdAt: args.now, updatedAt: args.now,
+      resolvedAt: status === 'resolved' ? args.now : null, pastAssigneeIds: [], pastTeamIds: [], meta: {}, terms: [], createdAt: args.now, updatedAt: args.now,
     });
   }
 
@@ -87,6 +87,7 @@ export class ConversationStore {
     if (!opts.silent) {
       this.events.emit('conversation.updated', {
         workspaceId, conversation: toSummary(c), previousAssigneeId: opts.previous?.assigneeId ?? null, previousInboxId: opts.previous?.inboxId,
+        previousTeamId: opts.previous?.teamId ?? null,
       });
     }
     return c;

@@ -7,7 +7,9 @@ import type { ConversationSummary, MessageDto, PresenceStatus, Role } from '@par
  */
 export interface DomainEventMap {
   'conversation.created': { workspaceId: string; conversation: ConversationSummary };
-  'conversation.updated': { workspaceId: string; conversation: ConversationSummary; previousAssigneeId?: string | null; previousInboxId?: string };
+  'conversation.updated': {
+    workspaceId: string; conversation: ConversationSummary; previousAssigneeId?: string | null; previousInboxId?: string; previousTeamId?: string | null;
+  };
   'message.created': { workspaceId: string; conversation: ConversationSummary; message: MessageDto };
   'message.updated': { workspaceId: string; conversation: ConversationSummary; message: MessageDto };
   'notification.created': { workspaceId: string; userId: string; notification: { id: string; kind: string; conversationId: string; messageId?: string | null } };

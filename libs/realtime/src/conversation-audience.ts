@@ -34,11 +34,15 @@ export class ConversationAudience {
     return [...out];
   }
 
-  /** The rooms a conversation's previous state reached, for telling who lost it. */
-  previousRooms(previous: { assigneeId?: string | null; inboxId?: string }, current: ConversationRef): string[] {
+  /**
+   * The rooms a conversation's previous state reached, for telling who lost it. A superset is fine: the caller
+   * leaves out every socket that still sees it through the current rooms.
+   */
+  async previousRooms(workspaceId: string, previous: { assigneeId?: string | null; inboxId?: string; teamId?: string | null }, current: ConversationRef): Promise<string[]> {
     const out: string[] = [];
     if (previous.assigneeId && previous.assigneeId !== current.assigneeId) out.push(rooms.user(previous.assigneeId));
     if (previous.inboxId && previous.inboxId !== current.inboxId) out.push(rooms.inbox(previous.inboxId));
+    if (previous.teamId && previous.teamId !== current.teamId) for (const m of await this.membersOf(workspaceId, previous.teamId)) out.push(rooms.user(m));
     return out;
   }
 

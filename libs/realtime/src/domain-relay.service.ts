@@ -77,8 +77,9 @@ export class DomainRelay {
     const { workspaceId, conversation } = e;
     const now = await this.audience.rooms(workspaceId, conversation);
     nsp.to(now).emit('conversation.updated', { conversation });
-    // Whoever saw it only through its previous assignee or inbox has lost it (e.g. reassigned away).
-    const before = this.audience.previousRooms({ assigneeId: e.previousAssigneeId, inboxId: e.previousInboxId }, conversation);
+    // Whoever saw it only through its previous assignee, inbox or team has lost it (e.g. reassigned away).
+    const previous = { assigneeId: e.previousAssigneeId, inboxId: e.previousInboxId, teamId: e.previousTeamId };
+    const before = await this.audience.previousRooms(workspaceId, previous, conversation);
     if (!before.length) return;
     nsp.to(before).except(now).emit('conversation.removed', { conversationId: conversation.id });
     nsp.in(before).except(now).socketsLeave(rooms.conversation(conversation.id));

@@ -117,6 +117,8 @@ export const ConversationSchema = new Schema({
   snoozeUntil: { type: Date, default: null },
   resolvedAt: { type: Date, default: null },
   pastAssigneeIds: { type: [String], default: [] },
+  /** Teams it was taken away from: their members learn it left their view when they resync (updatedSince). */
+  pastTeamIds: { type: [String], default: [] },
   meta: { type: Schema.Types.Mixed, default: {} },
   terms: { type: [String], default: [] },
   createdAt: { type: Date, required: true },
