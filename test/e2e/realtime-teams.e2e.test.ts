@@ -212,6 +212,44 @@ describe('/agents: role changes', () => {
   });
 });
 
+describe('/agents: chosen presence is kept', () => {
+  it('away/busy survives a restart of the hub; GET /users shows it', async () => {
+    const own = await startHub({ env: NO_SWEEP });
+    let h = own;
+    try {
+      const w = await makeWorkspace(h);
+      const A = await connect(h.url, w.a.api.token!);
+      expect(await A.call('presence.set', { status: 'busy' })).toEqual({ ok: true });
+      A.close();
+      await h.stop();
+      h = await h.restart();
+
+      const presenceOf = async (id: string) => (await new Api(h.url, w.supervisor.api.token).get('/api/v1/users')).body.items.find((u: any) => u.id === id)?.presence;
+      expect(await presenceOf(w.a.id)).toBe('offline');
+      const S = track(await connect(h.url, w.supervisor.api.token!));
+      const back = track(await connect(h.url, w.a.api.token!));
+      await S.next('presence.updated', (p) => p.userId === w.a.id && p.status === 'busy');
+      expect(S.of('presence.updated', (p) => p.userId === w.a.id && p.status === 'online')).toEqual([]);
+      expect(await presenceOf(w.a.id)).toBe('busy');
+
+      // Choosing online again is kept too.
+      expect(await back.call('presence.set', { status: 'online' })).toEqual({ ok: true });
+      await S.next('presence.updated', (p) => p.userId === w.a.id && p.status === 'online');
+      back.close();
+      await h.stop();
+      h = await h.restart();
+      const S2 = track(await connect(h.url, w.supervisor.api.token!));
+      track(await connect(h.url, w.a.api.token!));
+      await S2.next('presence.updated', (p) => p.userId === w.a.id && p.status === 'online');
+      expect(await presenceOf(w.a.id)).toBe('online');
+    } finally {
+      for (const c of open.splice(0)) c.close();
+      await h.dispose();
+      rmSync(own.dataDir, { recursive: true, force: true }); // a restarted hub leaves its (shared) data directory
+    }
+  }, 90_000);
+});
+
 /** Two API processes on one database and one Redis, as in realtime-cluster.e2e.test.ts. */
 describe('/agents: role and team changes across two API processes', () => {
   const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database, isDuplicateKey, WorkspaceScopedRepository, type TeamDoc, type UserDoc } from '@parley/persistence';
 import { newId, SecretBox } from '@parley/platform';
 import { AuditService, conflict, DomainEvents, invalid, notFound, PresenceRegistry, type Actor } from '@parley/core';
-import type { Role, TeamDto, UserDto } from '@parley/contracts';
+import type { PresenceStatus, Role, TeamDto, UserDto } from '@parley/contracts';
 import { hashPassword } from './password';
 import { TokenService } from './token.service';
 import { toUserDto } from './user.mapper';
@@ -106,6 +106,20 @@ export class PeopleService {
       this.events.emit('team.changed', { workspaceId, teamId: id, memberIds: t.memberIds, previousMemberIds });
     }
     return { id: t._id, name: t.name, memberIds: t.memberIds };
+  }
+
+  /**
+   * A user's chosen presence (away/busy) is kept on the user, so it survives a restart or a reconnect to a
+   * process that never heard of it. Called when they choose.
+   */
+  async setPresenceChoice(workspaceId: string, userId: string, status: Exclude<PresenceStatus, 'offline'>): Promise<void> {
+    await this.users.updateById(workspaceId, userId, { $set: { presenceChoice: status } });
+  }
+
+  async presenceChoiceOf(workspaceId: string, userId: string): Promise<Exclude<PresenceStatus, 'offline'>> {
+    const u = await this.users.findById(workspaceId, userId);
+    const c = u?.presenceChoice;
+    return c === 'away' || c === 'busy' ? c : 'online';
   }
 
   async assertUsers(workspaceId: string, ids: string[]): Promise<void> {

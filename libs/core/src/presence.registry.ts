@@ -106,6 +106,18 @@ export class PresenceRegistry {
   }
 
   /**
+   * A choice kept on the user (it outlives this process), learnt when they connect. What this process already
+   * knows is newer (a choice made here or heard from a peer), so it only fills a gap, and tells no one: it is
+   * not a change, only a memory.
+   */
+  restoreChoice(workspaceId: string, userId: string, status: PresenceStatus): void {
+    const k = key(workspaceId, userId);
+    if (this.choice.has(k) || status === 'online' || status === 'offline') return;
+    this.choice.set(k, status);
+    this.refresh(workspaceId, userId, false);
+  }
+
+  /**
    * Another process reported a change. Its process announced it already, so by default this only updates
    * what we consider published; `announce` is for changes nobody else will report (a peer that vanished).
    */

@@ -1,5 +1,6 @@
 import { Inject, OnApplicationShutdown } from '@nestjs/common';
 import { OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { PeopleService } from '@parley/auth';
 import { ConversationService, DomainError, DomainEvents, PresenceRegistry, type Actor } from '@parley/core';
 import { LOGGER, type Logger } from '@parley/platform';
 import { AccessChanges } from './access-changes.service';
@@ -50,6 +51,7 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
     private readonly conversations: ConversationService,
     private readonly events: DomainEvents,
     private readonly accessChanges: AccessChanges,
+    private readonly people: PeopleService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -83,7 +85,10 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
     try {
       actor = await this.auth.authenticate(token);
       if (!actor) throw refusal('unauthenticated', token ? 'the token is invalid, expired or revoked' : 'send auth: {token}');
-      initial = await this.auth.roomsFor(actor);
+      const [joined, choice] = await Promise.all([this.auth.roomsFor(actor), this.people.presenceChoiceOf(actor.workspaceId, actor.userId)]);
+      initial = joined;
+      // Before the socket counts as connected, so a returning busy user is never announced online first.
+      this.presence.restoreChoice(actor.workspaceId, actor.userId, choice);
     } catch (e) {
       if ((e as Partial<Refusal>).data?.code) throw e;
       this.log.error({ err: e }, 'realtime: could not authenticate a socket');
@@ -107,6 +112,7 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
       const actor = (session.data as Partial<AgentSocketData> | undefined)?.actor;
       const fresh = actor ? await this.auth.revalidateOne(actor) : null;
       if (!fresh) throw new Error('session no longer authorised');
+      this.presence.restoreChoice(fresh.workspaceId, fresh.userId, await this.people.presenceChoiceOf(fresh.workspaceId, fresh.userId));
       session.data = { ...(session.data as AgentSocketData), actor: fresh };
       return session;
     };
@@ -141,6 +147,8 @@ export class AgentsGateway implements OnGatewayInit<AgentsNamespace>, OnApplicat
     this.handle(socket, bucket, 'typing', (p) => this.typing(socket, p));
     this.handle(socket, bucket, 'presence.set', async (p) => {
       const a = socket.data.actor;
+      // Stored first: a choice that is shown has survived a restart or a reconnect elsewhere.
+      await this.people.setPresenceChoice(a.workspaceId, a.userId, p.status);
       this.presence.choose(a.workspaceId, a.userId, p.status);
       return { ok: true };
     });
