@@ -173,9 +173,9 @@ export class ConversationService {
     return due.length;
   }
 
-  /** When the next snoozed conversation is due, or null when none is snoozed. */
-  async nextSnoozeDue(now = new Date()): Promise<Date | null> {
-    const c = await this.db.conversations.findOne({ status: 'snoozed', snoozeUntil: { $gt: now } }, { snoozeUntil: 1 }).sort({ snoozeUntil: 1 }).lean().exec();
+  /** The earliest snoozeUntil of any snoozed conversation (due or not), or null when none is snoozed. */
+  async nextSnoozeEnd(): Promise<Date | null> {
+    const c = await this.db.conversations.findOne({ status: 'snoozed', snoozeUntil: { $ne: null } }, { snoozeUntil: 1 }).sort({ snoozeUntil: 1 }).lean().exec();
     return c?.snoozeUntil ?? null;
   }
 

@@ -6,7 +6,7 @@ import { DomainEvents } from './domain-events';
 
 const SNOOZE_TICK_MS = 2_000;
 /** Embedded mode still looks this often, should a snooze have been written some other way. */
-const SNOOZE_SAFETY_MS = 5 * 60_000;
+const SNOOZE_SAFETY_MS = 30 * 60_000;
 
 /** Timers that run in the one worker process: snooze wake-ups. Plus reactions to people changes. */
 @Injectable()
@@ -50,9 +50,13 @@ export class WorkersService implements OnApplicationBootstrap, OnApplicationShut
     if (gated) this.nextCheckAt = Infinity; // snoozes made while we look lower it again
     try {
       const now = new Date();
-      const woken = await this.conversations.wakeSnoozed(now);
-      if (gated) {
-        const next = woken >= 200 ? now : await this.conversations.nextSnoozeDue(now);
+      if (!gated) { await this.conversations.wakeSnoozed(now); return; }
+      // One scan finds the earliest snooze end; the waking scan only runs when one is due.
+      const next = await this.conversations.nextSnoozeEnd();
+      if (next && next <= now) {
+        await this.conversations.wakeSnoozed(now);
+        this.nextCheckAt = 0; // the next tick looks for the one after
+      } else {
         this.nextCheckAt = Math.min(this.nextCheckAt, next ? next.getTime() : Infinity, now.getTime() + SNOOZE_SAFETY_MS);
       }
     } catch (err) {
