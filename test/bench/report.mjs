@@ -49,10 +49,11 @@ function fanout(p) {
   if (!p.parley) out.push(`Parley: not available (${p.agentsNamespace?.reason}).`);
   const rows = p.sizes.map((n, i) => {
     const a = p.parley?.[i]; const b = p.baseline?.[i];
-    return [n, a?.deliveriesPerSecMedian, a ? `${f(a.sendToLastSocket.p50)} / ${f(a.sendToLastSocket.p99)}` : '–', a ? f(a.firstToLastSocket.p50) : '–',
-      b?.deliveriesPerSecMedian, b ? `${f(b.sendToLastSocket.p50)} / ${f(b.sendToLastSocket.p99)}` : '–', b ? f(b.firstToLastSocket.p50) : '–', f(ratio(a?.deliveriesPerSecMedian, b?.deliveriesPerSecMedian))];
+    const spreadRate = (x) => (x?.firstToLastSocket?.p50 ? Math.round(n / (x.firstToLastSocket.p50 / 1000)) : null);
+    return [n, a?.deliveriesPerSecMedian, a ? `${f(a.sendToLastSocket.p50)} / ${f(a.sendToLastSocket.p99)}` : '–', a ? `${f(a.firstToLastSocket.p50)} (${f(spreadRate(a))}/s)` : '–',
+      b?.deliveriesPerSecMedian, b ? `${f(b.sendToLastSocket.p50)} / ${f(b.sendToLastSocket.p99)}` : '–', b ? `${f(b.firstToLastSocket.p50)} (${f(spreadRate(b))}/s)` : '–', f(ratio(a?.deliveriesPerSecMedian, b?.deliveriesPerSecMedian))];
   });
-  out.push(table(['room size', 'Parley deliveries/s', 'Parley request → last socket p50 / p99 ms', 'Parley first → last socket p50 ms', 'plain emit deliveries/s', 'plain emit request → last p50 / p99 ms', 'plain first → last p50 ms', 'Parley ÷ plain'], rows));
+  out.push(table(['room size', 'Parley deliveries/s (request → last)', 'Parley request → last socket p50 / p99 ms', 'Parley first → last socket p50 ms (deliveries/s)', 'plain emit deliveries/s', 'plain emit request → last p50 / p99 ms', 'plain first → last p50 ms (deliveries/s)', 'Parley ÷ plain'], rows));
   return out.join('\n');
 }
 

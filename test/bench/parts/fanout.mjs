@@ -38,6 +38,8 @@ async function fanout({ url, sockets, messages, send }) {
   return {
     sockets: sockets.length, messages, incomplete,
     deliveriesPerSecMedian: rates.length ? Math.round(rates[Math.floor(rates.length / 2)]) : null,
+    // The fan-out alone (first socket to last), without the time it took to get there.
+    fanoutDeliveriesPerSec: spread.totalCount ? Math.round(sockets.length / (spread.getValueAtPercentile(50) / 1e6)) : null,
     sendToLastSocket: summary(total), firstToLastSocket: summary(spread),
   };
 }
