@@ -62,7 +62,12 @@ function connections(p) {
   const rows = [];
   for (const r of p.runs) {
     if (r.unavailable) { rows.push([r.label, 'not available', '', '', '', '']); continue; }
-    for (const pt of r.points) rows.push([r.label, pt.open, pt.failed, pt.connectMs ? Math.round(pt.open / (pt.connectMs / 1000)) : '–', `${f(r.serverRssBeforeMiB)} → ${f(pt.serverRssMiB)}`, pt.kibPerSocket]);
+    let before = 0;
+    for (const pt of r.points) {
+      const rate = pt.connectMs ? Math.round((pt.open - before) / (pt.connectMs / 1000)) : '–';
+      before = pt.open;
+      rows.push([r.label, pt.open, pt.failed, rate, `${f(r.serverRssBeforeMiB)} → ${f(pt.serverRssMiB)}`, pt.kibPerSocket]);
+    }
   }
   out.push(table(['server', 'sockets open', 'refused', 'connects/s', 'RSS MiB (before → with sockets)', 'KiB per socket'], rows));
   return out.join('\n');

@@ -7,7 +7,7 @@ import { incomingRequest, makeWorkspace, startHub } from '../lib/services.mjs';
 import { histogram, httpClient, openLoop, recordMs, summary } from '../lib/util.mjs';
 
 export async function burstPart({ db, quick, log }) {
-  const total = quick ? 600 : 2000;
+  const total = quick ? 300 : 2000;
   const durationMs = quick ? 3_000 : 10_000;
   const repeatShare = 0.2;
   const dbName = 'parley_burst';

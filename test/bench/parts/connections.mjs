@@ -29,7 +29,7 @@ async function steadyRss(pid) {
   return xs.sort((a, b) => a - b)[2];
 }
 
-async function ramp({ label, url, nsp, auth, checkpoints, pids, log }) {
+async function ramp({ label, url, nsp, auth, checkpoints, pids, log, settleMs = 3000 }) {
   const c = clients();
   await c.ready;
   await sleep(1500);
@@ -38,7 +38,7 @@ async function ramp({ label, url, nsp, auth, checkpoints, pids, log }) {
   const points = [];
   for (const n of checkpoints) {
     const r = await c.open({ url, nsp, upTo: n, auth, concurrency: 100, sources: SOURCES });
-    await sleep(3000);
+    await sleep(settleMs);
     const rss = await steadyRss(pids.server);
     const point = {
       target: n, open: r.open, failed: r.failed, error: r.error, connectMs: r.ms,
@@ -54,16 +54,17 @@ async function ramp({ label, url, nsp, auth, checkpoints, pids, log }) {
 }
 
 export async function connectionsPart({ db, quick, log }) {
-  const checkpoints = quick ? [1_000] : [1_000, 5_000, 10_000];
+  const checkpoints = quick ? [500] : [1_000, 5_000, 10_000];
   const result = { checkpoints, sources: SOURCES, runs: [] };
+  const settleMs = quick ? 1000 : 3000;
 
   // Parley, /agents: 20 agents, each with many tabs open (sockets cycle over their tokens)
   let hub = await startHub({ db, dbName: 'parley_conn_agents' });
   try {
-    const w = await makeWorkspace(hub, { agents: 20 });
+    const w = await makeWorkspace(hub, { agents: quick ? 4 : 20 });
     const probe = await probeNamespace(hub.url, '/agents', { token: w.agents[0].token });
     if (!probe.available) { log(`  /agents: ${probe.reason}`); result.runs.push({ label: 'parley /agents', unavailable: probe.reason }); }
-    else result.runs.push(await ramp({ label: 'parley /agents', url: hub.url, nsp: '/agents', auth: w.agents.map((a) => ({ token: a.token })), checkpoints, pids: { server: hub.pid, db: hub.dbPid }, log }));
+    else result.runs.push(await ramp({ label: 'parley /agents', url: hub.url, nsp: '/agents', auth: w.agents.map((a) => ({ token: a.token })), checkpoints, pids: { server: hub.pid, db: hub.dbPid }, log, settleMs }));
   } finally {
     await hub.stop();
   }
@@ -78,7 +79,7 @@ export async function connectionsPart({ db, quick, log }) {
     const widgetToken = inbox.status === 201 ? inbox.body.widgetToken : null;
     const probe = widgetToken ? await probeNamespace(hub.url, '/widget', { widgetToken }) : { available: false, reason: `web chat inbox could not be created: ${inbox.status} ${JSON.stringify(inbox.body).slice(0, 200)}` };
     if (!probe.available) { log(`  /widget: ${probe.reason}`); result.runs.push({ label: 'parley /widget', unavailable: probe.reason }); }
-    else result.runs.push(await ramp({ label: 'parley /widget', url: hub.url, nsp: '/widget', auth: [{ widgetToken }], checkpoints, pids: { server: hub.pid, db: hub.dbPid }, log }));
+    else result.runs.push(await ramp({ label: 'parley /widget', url: hub.url, nsp: '/widget', auth: [{ widgetToken }], checkpoints, pids: { server: hub.pid, db: hub.dbPid }, log, settleMs }));
   } finally {
     await hub.stop();
   }
@@ -86,7 +87,7 @@ export async function connectionsPart({ db, quick, log }) {
   // Baseline: a plain Socket.IO server, no auth, idle sockets
   const base = await startBaseline({ db, dbName: 'baseline_conn' });
   try {
-    result.runs.push(await ramp({ label: 'baseline socket.io', url: base.url, nsp: '/agents', auth: [{}], checkpoints, pids: { server: base.pid }, log }));
+    result.runs.push(await ramp({ label: 'baseline socket.io', url: base.url, nsp: '/agents', auth: [{}], checkpoints, pids: { server: base.pid }, log, settleMs }));
   } finally {
     await base.stop();
   }

@@ -50,7 +50,7 @@ export async function fanoutPart({ db, quick, log }) {
   const result = { sizes, messagesPerSize: messages };
   const hub = await startHub({ db, dbName: 'parley_fanout' });
   try {
-    const w = await makeWorkspace(hub, { agents: 20 });
+    const w = await makeWorkspace(hub, { agents: quick ? 4 : 20 });
     const probe = await probeNamespace(hub.url, '/agents', { token: w.agents[0].token });
     result.agentsNamespace = probe;
     if (!probe.available) {

@@ -98,7 +98,7 @@ const highestUnder = (steps, ms) => {
  * {target, connect(n), close()}. Every (sockets, rate) step starts from the same state, so rates compare
  * with each other and with the baseline (the database's growth is part 5's and the scale probe's subject).
  */
-async function sweep(open, { rates, socketCounts, durationMs, log, label }) {
+async function sweep(open, { rates, socketCounts, durationMs, warmupMs, log, label }) {
   const out = [];
   for (const n of socketCounts) {
     const steps = [];
@@ -112,7 +112,7 @@ async function sweep(open, { rates, socketCounts, durationMs, log, label }) {
         if (sys.connect && conn.sockets.length < n) log(`  ${label}: only ${conn.sockets.length}/${n} sockets connected (${conn.error})`);
         connected = conn.sockets.length;
         // Warm-up: JIT, connection pools, and the first conversation of most customers (not recorded).
-        await runStep(sys.target, { rate: 50, durationMs: 2_000, sockets: conn.sockets, tag: `warm-${label}-${n}-${rate}` });
+        await runStep(sys.target, { rate: 50, durationMs: warmupMs, sockets: conn.sockets, tag: `warm-${label}-${n}-${rate}` });
         await sleep(300);
         const st = await runStep(sys.target, { rate, durationMs, sockets: conn.sockets, tag: `${label}-${n}-${rate}-${Date.now().toString(36)}` });
         log(`  ${label.padEnd(8)} ${String(n).padStart(3)} sockets ${String(rate).padStart(3)}/s: ack p50 ${st.ack.p50} p99 ${st.ack.p99} ms; to socket p50 ${st.ingestToSocket?.p50 ?? '–'} p99 ${st.ingestToSocket?.p99 ?? '–'} ms; done ${st.ok}/${st.sent} (${st.achievedPerSec}/s); cpu ${st.cpuMsPerMessageTotal} ms/msg`);
@@ -132,15 +132,16 @@ async function sweep(open, { rates, socketCounts, durationMs, log, label }) {
 export async function ingestPart({ db, quick, log }) {
   // 25/s sits below what the embedded database sustains on a 2-core machine, so there is an unsaturated point.
   const rates = quick ? [25, 100] : [25, 50, 100, 200, 400];
-  const socketCounts = [10, 100];
-  const durationMs = quick ? 3_000 : 10_000;
-  const satMs = quick ? 3_000 : 8_000;
-  const result = { rates, socketCounts, durationMs, warmupMessages: 100, contacts: CONTACTS, freshDatabasePerStep: true };
+  const socketCounts = quick ? [100] : [10, 100];
+  const durationMs = quick ? 2_000 : 10_000;
+  const satMs = quick ? 2_000 : 8_000;
+  const agents = quick ? 4 : 10;
+  const result = { rates, socketCounts, durationMs, warmupMessages: quick ? 50 : 100, contacts: CONTACTS, freshDatabasePerStep: true };
 
   const openParley = async (key) => {
     const hub = await startHub({ db, dbName: `parley_ingest_${key}` });
     try {
-      const w = await makeWorkspace(hub, { agents: 10 });
+      const w = await makeWorkspace(hub, { agents });
       result.agentsNamespace ??= await probeNamespace(hub.url, '/agents', { token: w.agents[0].token });
       const target = {
         name: 'parley', url: hub.url, pids: { hub: hub.pid, ...(hub.dbPid ? { db: hub.dbPid } : {}) },
@@ -160,14 +161,15 @@ export async function ingestPart({ db, quick, log }) {
     return { target, connect, close: () => base.stop() };
   };
 
-  result.parley = await sweep(openParley, { rates, socketCounts, durationMs, log, label: 'parley' });
+  const warmupMs = quick ? 1_000 : 2_000;
+  result.parley = await sweep(openParley, { rates, socketCounts, durationMs, warmupMs, log, label: 'parley' });
   if (!result.agentsNamespace.available) log(`  /agents: ${result.agentsNamespace.reason} — ingest-to-socket not available, acknowledgement only`);
-  result.baseline = await sweep(openBaseline, { rates, socketCounts, durationMs, log, label: 'baseline' });
+  result.baseline = await sweep(openBaseline, { rates, socketCounts, durationMs, warmupMs, log, label: 'baseline' });
 
   for (const [key, open] of [['parleySaturation', openParley], ['baselineSaturation', openBaseline]]) {
     const sys = await open('sat');
     try {
-      await runStep(sys.target, { rate: 50, durationMs: 2_000, sockets: [], tag: `warm-${key}` });
+      await runStep(sys.target, { rate: 50, durationMs: warmupMs, sockets: [], tag: `warm-${key}` });
       const sat = await saturate(sys.target, { concurrency: 16, durationMs: satMs, tag: `${key}-${Date.now().toString(36)}` });
       log(`  ${key.replace('Saturation', '').padEnd(8)} saturation (16 in flight, no sockets): ${sat.perSec}/s, p50 ${sat.latency.p50} p99 ${sat.latency.p99} ms, ${sat.cpuMsPerMessageTotal} ms CPU/msg`);
       result[key] = sat;

@@ -33,9 +33,9 @@ export function conversation(i, { workspaceId, inboxId, supervisorId, agentIds, 
 }
 
 export async function readsPart({ db, quick, log }) {
-  const sizes = quick ? [2_000, 10_000] : [10_000, 100_000];
+  const sizes = quick ? [1_000, 5_000] : [10_000, 100_000];
   // A list request scans every conversation on the embedded database: at 100k that is tens of seconds each.
-  const repsFor = (size) => (quick || size >= 50_000 ? 5 : 20);
+  const repsFor = (size) => (quick ? 3 : size >= 50_000 ? 5 : 20);
   const dbName = 'parley_reads';
   const hub = await startHub({ db, dbName });
   const client = await MongoClient.connect(`${db.uri}${dbName}`, { maxPoolSize: 1 });

@@ -12,8 +12,8 @@ import { conversation } from './reads.mjs';
 const messageIdFor = (dedupeKey) => `m${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 23)}`;
 
 export async function scalePart({ db, quick, log }) {
-  const sizes = quick ? [10_000] : [10_000, 100_000];
-  const perSize = quick ? 10 : 20;
+  const sizes = quick ? [5_000] : [10_000, 100_000];
+  const perSize = quick ? 6 : 20;
   const dbName = 'parley_scale';
   const tap = await startWireTap(db.uri);
   const hub = await startHub({ db: { ...db, uri: tap.uri }, dbName });
