@@ -23,27 +23,28 @@ function clients() {
 }
 
 /** Median of a few RSS samples (KiB): a single reading catches allocator noise. */
-async function steadyRss(pid) {
+async function steadyRss(pid, samples = 5) {
   const xs = [];
-  for (let i = 0; i < 5; i++) { xs.push(rssKb(pid)); await sleep(300); }
-  return xs.sort((a, b) => a - b)[2];
+  for (let i = 0; i < samples; i++) { xs.push(rssKb(pid)); await sleep(250); }
+  return xs.sort((a, b) => a - b)[Math.floor(samples / 2)];
 }
 
 async function ramp({ label, url, nsp, auth, checkpoints, pids, log, settleMs = 3000 }) {
   const c = clients();
   await c.ready;
-  await sleep(1500);
-  const rss0 = await steadyRss(pids.server);
-  const db0 = pids.db ? await steadyRss(pids.db) : null;
+  const samples = settleMs < 3000 ? 3 : 5;
+  await sleep(settleMs / 2);
+  const rss0 = await steadyRss(pids.server, samples);
+  const db0 = pids.db ? await steadyRss(pids.db, samples) : null;
   const points = [];
   for (const n of checkpoints) {
     const r = await c.open({ url, nsp, upTo: n, auth, concurrency: 100, sources: SOURCES });
     await sleep(settleMs);
-    const rss = await steadyRss(pids.server);
+    const rss = await steadyRss(pids.server, samples);
     const point = {
       target: n, open: r.open, failed: r.failed, error: r.error, connectMs: r.ms,
       serverRssMiB: Math.round(rss / 102.4) / 10, kibPerSocket: r.open ? Math.round(((rss - rss0) / r.open) * 10) / 10 : null,
-      dbRssMiB: pids.db ? Math.round((await steadyRss(pids.db)) / 102.4) / 10 : null,
+      dbRssMiB: pids.db ? Math.round((await steadyRss(pids.db, samples)) / 102.4) / 10 : null,
     };
     log(`  ${label.padEnd(16)} ${String(r.open).padStart(5)} open (${r.failed} refused${r.error ? `: ${r.error}` : ''}): server RSS ${point.serverRssMiB} MiB, ${point.kibPerSocket} KiB/socket`);
     points.push(point);

@@ -46,7 +46,8 @@ async function fanout({ url, sockets, messages, send }) {
 
 export async function fanoutPart({ db, quick, log }) {
   const sizes = [100, 1000];
-  const messages = quick ? 5 : 20;
+  const messages = quick ? 4 : 20;
+  const pause = quick ? 300 : 1000;
   const result = { sizes, messagesPerSize: messages };
   const hub = await startHub({ db, dbName: 'parley_fanout' });
   try {
@@ -62,13 +63,13 @@ export async function fanoutPart({ db, quick, log }) {
       for (const n of sizes) {
         const conn = await connectSockets(hub.url, '/agents', n, (i) => ({ token: w.agents[i % w.agents.length].token }));
         if (conn.sockets.length < n) log(`  parley: ${conn.sockets.length}/${n} sockets (${conn.error})`);
-        await sleep(1000);
+        await sleep(pause);
         const send = (key) => { const q = incomingRequest(w, key, `fan-${key}`, `Fan-out check ${key}`); return http.request('POST', q.path, q.body, q.headers); };
         const r = await fanout({ url: hub.url, sockets: conn.sockets, messages, send });
         log(`  parley   ${String(n).padStart(4)} sockets: ${r.deliveriesPerSecMedian} deliveries/s; request→last socket p50 ${r.sendToLastSocket.p50} p99 ${r.sendToLastSocket.p99} ms; first→last p50 ${r.firstToLastSocket.p50} ms`);
         result.parley.push(r);
         for (const s of conn.sockets) s.close();
-        await sleep(1000);
+        await sleep(pause);
       }
       http.close();
     }
@@ -81,7 +82,7 @@ export async function fanoutPart({ db, quick, log }) {
     result.baseline = [];
     for (const n of sizes) {
       const conn = await connectSockets(base.url, '/agents', n, () => ({}));
-      await sleep(1000);
+      await sleep(pause);
       const send = (key) => http.request('POST', '/emit', { externalId: key, conversationId: 'c-baseline', direction: 'in', kind: 'message', text: `Fan-out check ${key}`, attachments: [], author: { type: 'contact', id: 'k', name: 'Customer' }, status: 'received', createdAt: new Date().toISOString() });
       const r = await fanout({ url: base.url, sockets: conn.sockets, messages, send });
       log(`  baseline ${String(n).padStart(4)} sockets: ${r.deliveriesPerSecMedian} deliveries/s; request→last socket p50 ${r.sendToLastSocket.p50} p99 ${r.sendToLastSocket.p99} ms; first→last p50 ${r.firstToLastSocket.p50} ms`);
