@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -182,6 +183,11 @@ func run() int {
 	proxyDone := make(chan struct{})
 	go func() { px.serve(sigCtx, ln); close(proxyDone) }()
 
+	indexer := &idIndexer{dir: dbDir, quiet: &px.roundTrip, logger: logger, dbs: map[string]*sql.DB{}}
+	indexCtx, stopIndexer := context.WithCancel(context.Background())
+	indexerDone := make(chan struct{})
+	go func() { indexer.run(indexCtx, time.Second); close(indexerDone) }()
+
 	fmt.Fprintf(os.Stdout, "ready %s\n", clientURI(ln.Addr().String()))
 	_ = os.Stdout.Sync()
 	logger.Info("parley-embedded-db ready", "listen", ln.Addr().String(), "ferretdb", backendURI.Host, "serialize", *serialize, "dir", dbDir)
@@ -189,6 +195,8 @@ func run() int {
 	// On SIGTERM/SIGINT the proxy stops accepting, lets in-flight requests
 	// finish and closes its connections; then FerretDB is stopped.
 	<-proxyDone
+	stopIndexer()
+	<-indexerDone
 	stopFDB()
 	if err := <-fdbDone; err != nil {
 		fmt.Fprintf(os.Stderr, "parley-embedded-db: %v\n", err)
