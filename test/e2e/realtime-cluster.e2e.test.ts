@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDb, type EmbeddedDb } from '../fixtures/embedded-db';
-import { Api, startHub, waitFor, type Hub } from '../fixtures/hub';
+import { startCluster, type Cluster } from '../fixtures/cluster';
+import { Api, waitFor, type Hub } from '../fixtures/hub';
 import { makeWorkspace } from '../fixtures/workspace';
 import { barrier, connect, type AgentClient } from './realtime-helpers';
 
@@ -13,42 +8,18 @@ import { barrier, connect, type AgentClient } from './realtime-helpers';
  * Two API processes on one database and one Redis: process 1 runs the workers, process 2 does not. A unique
  * key prefix keeps parallel runs (and other tests) out of each other's streams.
  */
-const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `parley-test-${randomBytes(5).toString('hex')}`;
-let dbDir: string;
-let db: EmbeddedDb;
-let redis: Redis;
+let cluster: Cluster;
 let hub1: Hub;
 let hub2: Hub;
 const open: AgentClient[] = [];
 const track = (c: AgentClient) => { open.push(c); return c; };
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (e) {
-    throw new Error(`Redis is needed at ${REDIS_URL} for the multi-process tests (npm test starts it): ${(e as Error).message}`);
-  }
-  dbDir = mkdtempSync(path.join(tmpdir(), 'parley-cluster-db-'));
-  db = await startEmbeddedDb({ dataDir: dbDir });
-  const env = { MONGODB_URI: db.uri, REDIS_URL, PARLEY_REDIS_PREFIX: prefix };
-  hub1 = await startHub({ env });
-  hub2 = await startHub({ env: { ...env, PARLEY_WORKERS: 'false' } });
+  cluster = await startCluster();
+  ({ hub1, hub2 } = cluster);
 });
 afterEach(() => { for (const c of open.splice(0)) c.close(); });
-afterAll(async () => {
-  await hub2?.dispose();
-  await hub1?.dispose();
-  await db?.stop();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
-  if (redis?.status === 'ready') {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  }
-});
+afterAll(async () => { await cluster?.dispose(); });
 
 const presenceOn = async (api: Api, id: string) =>
   (await api.get('/api/v1/users')).body.items.find((u: any) => u.id === id)?.presence as string | undefined;

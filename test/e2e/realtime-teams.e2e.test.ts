@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDb, type EmbeddedDb } from '../fixtures/embedded-db';
+import { startCluster, type Cluster } from '../fixtures/cluster';
 import { Api, login, startHub, type Hub } from '../fixtures/hub';
 import { makeWorkspace } from '../fixtures/workspace';
 import { barrier, connect, type AgentClient } from './realtime-helpers';
@@ -252,39 +248,15 @@ describe('/agents: chosen presence is kept', () => {
 
 /** Two API processes on one database and one Redis, as in realtime-cluster.e2e.test.ts. */
 describe('/agents: role and team changes across two API processes', () => {
-  const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = `parley-test-${randomBytes(5).toString('hex')}`;
-  let dbDir: string;
-  let db: EmbeddedDb;
-  let redis: Redis;
+  let cluster: Cluster;
   let hub1: Hub;
   let hub2: Hub;
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      await redis.ping();
-    } catch (e) {
-      throw new Error(`Redis is needed at ${REDIS_URL} for the multi-process tests (npm test starts it): ${(e as Error).message}`);
-    }
-    dbDir = mkdtempSync(path.join(tmpdir(), 'parley-teams-db-'));
-    db = await startEmbeddedDb({ dataDir: dbDir });
-    const env = { ...NO_SWEEP, MONGODB_URI: db.uri, REDIS_URL, PARLEY_REDIS_PREFIX: prefix };
-    hub1 = await startHub({ env });
-    hub2 = await startHub({ env: { ...env, PARLEY_WORKERS: 'false' } });
+    cluster = await startCluster({ env: NO_SWEEP });
+    ({ hub1, hub2 } = cluster);
   });
-  afterAll(async () => {
-    await hub2?.dispose();
-    await hub1?.dispose();
-    await db?.stop();
-    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
-    if (redis?.status === 'ready') {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
-  });
+  afterAll(async () => { await cluster?.dispose(); });
 
   it('a change made on process 1 moves the sockets on process 2', async () => {
     const w = await makeWorkspace(hub1); // every REST call and inbound message goes through process 1

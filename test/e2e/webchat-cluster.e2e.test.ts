@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDb, type EmbeddedDb } from '../fixtures/embedded-db';
-import { startHub, waitFor, type Hub } from '../fixtures/hub';
+import { startCluster, type Cluster } from '../fixtures/cluster';
+import { waitFor, type Hub } from '../fixtures/hub';
 import { makeWorkspace } from '../fixtures/workspace';
 
 /**
@@ -14,40 +9,18 @@ import { makeWorkspace } from '../fixtures/workspace';
  * the visitor is connected to process 2. Everything the channel sends goes through namespace rooms, so it
  * must arrive anyway.
  */
-const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `parley-test-${randomBytes(5).toString('hex')}`;
-let dbDir: string;
-let db: EmbeddedDb;
-let redis: Redis;
+let cluster: Cluster;
 let hub1: Hub;
 let hub2: Hub;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (e) {
-    throw new Error(`Redis is needed at ${REDIS_URL} for the multi-process tests: ${(e as Error).message}`);
-  }
-  dbDir = mkdtempSync(path.join(tmpdir(), 'parley-webchat-cluster-db-'));
-  db = await startEmbeddedDb({ dataDir: dbDir });
-  const env = { MONGODB_URI: db.uri, REDIS_URL, PARLEY_REDIS_PREFIX: prefix };
-  hub1 = await startHub({ env });
-  hub2 = await startHub({ env: { ...env, PARLEY_WORKERS: 'false' } });
+  cluster = await startCluster();
+  ({ hub1, hub2 } = cluster);
 });
 afterAll(async () => {
   for (const s of sockets) s.close();
-  await hub2?.dispose();
-  await hub1?.dispose();
-  await db?.stop();
-  if (dbDir) rmSync(dbDir, { recursive: true, force: true });
-  if (redis?.status === 'ready') {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  }
+  await cluster?.dispose();
 });
 
 interface Visitor { socket: Socket; session: { visitorToken: string }; events: Array<{ name: string; payload: any }> }
