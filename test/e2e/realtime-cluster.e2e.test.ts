@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../fixtures/cluster';
 import { Api, waitFor, type Hub } from '../fixtures/hub';
 import { makeWorkspace } from '../fixtures/workspace';
-import { barrier, connect, type AgentClient } from './realtime-helpers';
+import { barrier, connect, dropTransport, type AgentClient } from './realtime-helpers';
 
 /**
  * Two API processes on one database and one Redis: process 1 runs the workers, process 2 does not. A unique
@@ -95,16 +95,11 @@ describe('/agents across two API processes sharing Redis', () => {
     const A = track(await connect(hub2.url, w.a.api.token!));
     const r0 = await w.incoming('cl-rec-0', 'cust-rec', 'before');
     await A.next('message.created', (p) => p.message.id === r0.body.messageId);
-    const back = new Promise<void>((resolve) => A.socket.io.once('reconnect', () => resolve()));
-    const gone = new Promise<void>((resolve) => A.socket.once('disconnect', () => resolve()));
-    A.socket.io.reconnectionDelay(1_500);
-    A.socket.io.reconnectionDelayMax(1_500);
-    A.socket.io.engine.close();
-    await gone;
-    const sent: string[] = [];
-    for (const i of [1, 2, 3]) sent.push((await w.incoming(`cl-rec-${i}`, 'cust-rec', `missed ${i}`)).body.messageId);
-    await back;
-    await waitFor(() => A.socket.connected, 5_000, 'reconnected');
+    const sent = await dropTransport(A, async () => {
+      const ids: string[] = [];
+      for (const i of [1, 2, 3]) ids.push((await w.incoming(`cl-rec-${i}`, 'cust-rec', `missed ${i}`)).body.messageId);
+      return ids;
+    });
     expect(A.socket.recovered).toBe(true);
     for (const id of sent) await A.next('message.created', (p) => p.message.id === id, { timeoutMs: 3_000 });
     expect(A.of('message.created', (p) => sent.includes(p.message.id))).toHaveLength(3);

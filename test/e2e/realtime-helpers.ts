@@ -70,3 +70,20 @@ export async function barrier(control: AgentClient, controlUserId: string, clien
   if (!ack?.ok) throw new Error(`presence.set failed: ${JSON.stringify(ack)}`);
   await Promise.all(clients.map((c, i) => c.next('presence.updated', (p) => p.userId === controlUserId && p.status === status, { since: marks[i] })));
 }
+
+/**
+ * Drops the client's transport (not a clean disconnect, so connection state recovery applies), runs `whileAway`
+ * while it is gone, and resolves once it is connected again.
+ */
+export async function dropTransport<T>(c: AgentClient, whileAway: () => Promise<T>): Promise<T> {
+  const back = new Promise<void>((resolve) => c.socket.io.once('reconnect', () => resolve()));
+  const gone = new Promise<void>((resolve) => c.socket.once('disconnect', () => resolve()));
+  c.socket.io.reconnectionDelay(1_500);
+  c.socket.io.reconnectionDelayMax(1_500);
+  c.socket.io.engine.close();
+  await gone;
+  const result = await whileAway();
+  await back;
+  await waitFor(() => c.socket.connected, 5_000, 'reconnected');
+  return result;
+}

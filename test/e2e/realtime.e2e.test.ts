@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, waitFor, type Hub } from '../fixtures/hub';
 import { makeWorkspace } from '../fixtures/workspace';
-import { agentClient, barrier, connect, connected, refusal, type AgentClient } from './realtime-helpers';
+import { agentClient, barrier, connect, connected, dropTransport, refusal, type AgentClient } from './realtime-helpers';
 
 let hub: Hub;
 const open: AgentClient[] = [];
@@ -316,16 +316,11 @@ describe('/agents: auth and session', () => {
     const convId = r0.body.conversationId as string;
     await A.next('message.created', (p) => p.message.id === r0.body.messageId);
 
-    const back = new Promise<void>((resolve) => A.socket.io.once('reconnect', () => resolve()));
-    const gone = new Promise<void>((resolve) => A.socket.once('disconnect', () => resolve()));
-    A.socket.io.reconnectionDelay(1_500);
-    A.socket.io.reconnectionDelayMax(1_500);
-    A.socket.io.engine.close();
-    await gone;
-    const sent: string[] = [];
-    for (const i of [1, 2, 3]) sent.push((await w.incoming(`rt-rec-${i}`, 'cust-rec', `missed ${i}`)).body.messageId);
-    await back;
-    await waitFor(() => A.socket.connected, 5_000, 'reconnected');
+    const sent = await dropTransport(A, async () => {
+      const ids: string[] = [];
+      for (const i of [1, 2, 3]) ids.push((await w.incoming(`rt-rec-${i}`, 'cust-rec', `missed ${i}`)).body.messageId);
+      return ids;
+    });
     expect(A.socket.recovered).toBe(true);
     for (const id of sent) await A.next('message.created', (p) => p.message.id === id && p.message.conversationId === convId, { timeoutMs: 3_000 });
     expect(A.of('message.created', (p) => sent.includes(p.message.id))).toHaveLength(3);
